@@ -1,0 +1,14 @@
+#define _GNU_SOURCE
+#include <sched.h>
+#include <unistd.h>
+#include "CLatentShim.h"
+
+int latent_cpu_count(void) {
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof(set), &set) == 0) {
+        int n = CPU_COUNT(&set);
+        if (n > 0) return n;
+    }
+    long n = sysconf(_SC_NPROCESSORS_ONLN);
+    return n > 0 ? (int)n : 1;
+}

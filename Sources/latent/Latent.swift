@@ -1,0 +1,10 @@
+import ArgumentParser
+import LatentTasks
+
+@main
+struct Latent: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "latent",
+        abstract: "Apply and fine-tune trained neural networks on images.",
+        version: "0.1.0")
+}
