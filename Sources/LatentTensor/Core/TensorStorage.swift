@@ -1,0 +1,33 @@
+import Foundation
+
+/// A 64-byte aligned, fixed-size buffer of Float32 owned by one or more tensors.
+///
+/// Aligned because oneDNN's AVX-512 kernels and the vectorized Swift loops both prefer
+/// cache-line aligned rows; a class so that views (`detached()`, reshapes) share it.
+public final class TensorStorage {
+    public let count: Int
+    public let pointer: UnsafeMutablePointer<Float>
+
+    public init(count: Int) {
+        precondition(count >= 0, "negative element count")
+        self.count = count
+        var raw: UnsafeMutableRawPointer?
+        let bytes = max(count, 1) * MemoryLayout<Float>.stride
+        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
+            fatalError("out of memory allocating \(bytes) bytes for a tensor")
+        }
+        pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
+    }
+
+    /// A zero-filled buffer.
+    public convenience init(zeros count: Int) {
+        self.init(count: count)
+        pointer.initialize(repeating: 0, count: count)
+    }
+
+    deinit { free(pointer) }
+
+    public var buffer: UnsafeMutableBufferPointer<Float> {
+        UnsafeMutableBufferPointer(start: pointer, count: count)
+    }
+}
