@@ -7,6 +7,11 @@ import Foundation
 public final class TensorStorage {
     public let count: Int
     public let pointer: UnsafeMutablePointer<Float>
+    /// Bumped whenever the values change in place (optimizer steps, loading weights), so that
+    /// caches of derived data (e.g. oneDNN's reordered weights) know when to refresh.
+    public private(set) var version = 0
+
+    public func markModified() { version &+= 1 }
 
     public init(count: Int) {
         precondition(count >= 0, "negative element count")

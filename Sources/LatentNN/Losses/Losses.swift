@@ -1,0 +1,50 @@
+import LatentTensor
+
+// Training objectives. Each returns a scalar tensor (shape []) averaged as PyTorch's
+// `reduction='mean'` unless stated.
+
+public enum Loss {
+    /// mean((x − y)²)
+    public static func mse(_ x: Tensor, _ y: Tensor) -> Tensor {
+        (x - y).squared().mean()
+    }
+
+    /// mean(|x − y|)
+    public static func l1(_ x: Tensor, _ y: Tensor) -> Tensor {
+        (x - y).abs().mean()
+    }
+
+    /// mean(√((x − y)² + ε²)): L1 that is smooth at zero (Charbonnier).
+    public static func charbonnier(_ x: Tensor, _ y: Tensor, epsilon: Float = 1e-3) -> Tensor {
+        ((x - y).squared() + epsilon * epsilon).sqrt().mean()
+    }
+
+    /// Binary cross-entropy on logits, numerically stable for any magnitude:
+    /// mean(max(z, 0) − z·t + log(1 + e^{−|z|})).
+    public static func binaryCrossEntropy(logits z: Tensor, targets t: Tensor) -> Tensor {
+        (z.relu() - z * t + ((-z.abs()).exp() + 1).log()).mean()
+    }
+
+    /// Binary cross-entropy on logits against a constant target (1 real, 0 fake, or a smoothed label).
+    public static func binaryCrossEntropy(logits z: Tensor, target: Float) -> Tensor {
+        binaryCrossEntropy(logits: z, targets: Tensor.full(z.shape, target))
+    }
+
+    /// KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − log σ²), summed over the latent
+    /// dimensions and averaged over the batch. mu, logVariance: [N, D]
+    public static func gaussianKL(mu: Tensor, logVariance: Tensor) -> Tensor {
+        let batch = Float(mu.shape[0])
+        return (mu.squared() + logVariance.exp() - logVariance - 1).sum() * (0.5 / batch)
+    }
+
+    /// The discriminator's loss: BCE of real logits against `realLabel` (1, or e.g. 0.9 with
+    /// one-sided label smoothing) plus BCE of fake logits against 0, halved.
+    public static func discriminator(realLogits: Tensor, fakeLogits: Tensor, realLabel: Float = 1) -> Tensor {
+        (binaryCrossEntropy(logits: realLogits, target: realLabel) + binaryCrossEntropy(logits: fakeLogits, target: 0)) * 0.5
+    }
+
+    /// The non-saturating generator loss: −log D(G(z)) = BCE of fake logits against 1.
+    public static func generatorNonSaturating(fakeLogits: Tensor) -> Tensor {
+        binaryCrossEntropy(logits: fakeLogits, target: 1)
+    }
+}
