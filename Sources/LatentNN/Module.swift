@@ -50,6 +50,11 @@ open class Module {
         return result
     }
 
+    /// Integer buffers held directly by this module (PyTorch stores e.g. batch norm's
+    /// `num_batches_tracked` as int64); subclasses that have some override both methods.
+    open func localIntegerBuffers() -> [(String, Int)] { [] }
+    open func setLocalIntegerBuffer(_ name: String, _ value: Int) {}
+
     /// Every tensor in the tree, PyTorch `state_dict` style: trainable parameters and buffers.
     public func namedTensors() -> [(String, Tensor)] {
         var result = namedLocalTensors()

@@ -19,6 +19,15 @@ public struct RandomSource: RandomNumberGenerator, Sendable {
         state = (splitMix(), splitMix(), splitMix(), splitMix())
     }
 
+    /// The full generator state, for checkpoints that resume bit-exactly.
+    public var stateWords: [UInt64] {
+        get { [state.0, state.1, state.2, state.3] }
+        set {
+            precondition(newValue.count == 4, "a RandomSource state has four words")
+            state = (newValue[0], newValue[1], newValue[2], newValue[3])
+        }
+    }
+
     public mutating func next() -> UInt64 {
         let result = ((state.1 &* 5) << 7 | (state.1 &* 5) >> 57) &* 9
         let t = state.1 << 17

@@ -1,0 +1,69 @@
+import LatentNN
+import LatentTensor
+
+/// A stack of 3×3 convolutions with ReLU, at one resolution.
+public final class ConvStage: Module {
+    public let convs: [Conv2d]
+
+    public init(width: Int, count: Int, using rng: inout RandomSource) {
+        convs = (0..<count).map { _ in Conv2d(width, width, kernelSize: 3, padding: .same, using: &rng) }
+    }
+
+    // x: [N, width, H, W] → [N, width, H, W]
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        convs.reduce(x) { h, conv in conv(h, activation: .relu) }
+    }
+}
+
+/// The denoising autoencoder: a U-Net that predicts the noise residual.
+///
+/// The input is pixel-unshuffled (×2), so all work happens at half resolution or below;
+/// 2×2 stride-2 convolutions go down, 2×2 stride-2 transposed convolutions go up (learned
+/// upsampling), and each decoder level adds the encoder's features at its scale (skip).
+/// The output is the input minus the predicted noise.
+public final class DenoiseUNet: Module {
+    public let architecture: DenoiserArchitecture
+    public let head: Conv2d
+    public let encoders: [ConvStage]
+    public let downs: [Conv2d]
+    public let ups: [ConvTranspose2d]
+    public let decoders: [ConvStage]
+    public let tail: Conv2d
+
+    public init(_ architecture: DenoiserArchitecture, seed: UInt64) {
+        self.architecture = architecture
+        var rng = RandomSource(seed: seed)
+        let packed = architecture.channels * architecture.unshuffle * architecture.unshuffle
+        let widths = architecture.widths
+        head = Conv2d(packed, widths[0], kernelSize: 3, padding: .same, using: &rng)
+        encoders = widths.indices.map { ConvStage(width: widths[$0], count: architecture.encoderConvs[$0], using: &rng) }
+        downs = (0..<widths.count - 1).map {
+            Conv2d(widths[$0], widths[$0 + 1], kernelSize: 2, stride: 2, padding: .valid, using: &rng)
+        }
+        ups = (0..<widths.count - 1).map {
+            ConvTranspose2d(widths[$0 + 1], widths[$0], kernelSize: 2, stride: 2, using: &rng)
+        }
+        decoders = (0..<widths.count - 1).map { ConvStage(width: widths[$0], count: architecture.decoderConvs[$0], using: &rng) }
+        tail = Conv2d(widths[0], packed, kernelSize: 3, padding: .same, using: &rng)
+    }
+
+    /// x: [N, C, H, W] with H, W multiples of `architecture.totalStride`, values in [0, 1]
+    /// → the denoised image, same shape.
+    public func callAsFunction(_ x: Tensor) -> Tensor {
+        let factor = architecture.unshuffle
+        var h = head(x.pixelUnshuffled(factor), activation: .relu)
+        var skips: [Tensor] = []
+        for level in 0..<downs.count {
+            h = encoders[level](h)
+            skips.append(h)
+            h = downs[level](h, activation: .relu)
+        }
+        h = encoders[downs.count](h)
+        for level in stride(from: ups.count - 1, through: 0, by: -1) {
+            h = ups[level](h, activation: .relu) + skips[level]
+            h = decoders[level](h)
+        }
+        let noise = tail(h).plain().pixelShuffled(factor)
+        return x - noise
+    }
+}

@@ -1,0 +1,52 @@
+/// The shape of a denoising U-Net, stored as JSON in the weights' metadata
+/// (`latent.architecture`) so that Latent and a short PyTorch script can rebuild it.
+public struct DenoiserArchitecture: Codable, Equatable, Sendable {
+    /// Always "denoise-unet".
+    public var kind: String = DenoiserArchitecture.kindName
+    /// Image channels: 1 (gray) or 3 (RGB).
+    public var channels: Int
+    /// Pixel-unshuffle factor applied to the input, so that the first convolutions already
+    /// run at reduced resolution (as FFDNet does).
+    public var unshuffle: Int = 2
+    /// Feature widths per level, finest first; each level below the first halves the resolution.
+    public var widths: [Int] = [48, 96, 192]
+    /// 3×3 convolutions per encoder level (the last entry is the bottleneck).
+    public var encoderConvs: [Int] = [1, 2, 3]
+    /// 3×3 convolutions per decoder level, finest first (one fewer entry than `widths`).
+    public var decoderConvs: [Int] = [1, 1]
+
+    public static let kindName = "denoise-unet"
+
+    public init(channels: Int, unshuffle: Int = 2, widths: [Int] = [48, 96, 192],
+                encoderConvs: [Int] = [1, 2, 3], decoderConvs: [Int] = [1, 1]) {
+        self.channels = channels
+        self.unshuffle = unshuffle
+        self.widths = widths
+        self.encoderConvs = encoderConvs
+        self.decoderConvs = decoderConvs
+    }
+
+    /// Input sizes must be multiples of this (the apply code pads to it).
+    public var totalStride: Int { unshuffle << (widths.count - 1) }
+
+    /// Multiply–adds × 2 per input pixel, for the model card and the speed budget.
+    public var flopsPerPixel: Double {
+        let packed = channels * unshuffle * unshuffle
+        var perPixel = 0.0
+        var area = 1.0 / Double(unshuffle * unshuffle)  // fraction of input pixels at this level
+        perPixel += 2 * 9 * Double(packed * widths[0]) * area  // head
+        for level in widths.indices {
+            let w = Double(widths[level])
+            perPixel += Double(encoderConvs[level]) * 2 * 9 * w * w * area
+            if level + 1 < widths.count {
+                let next = Double(widths[level + 1])
+                perPixel += 2 * 4 * w * next * area / 4  // 2×2 stride-2 down
+                perPixel += 2 * w * next * area          // 2×2 stride-2 transposed up (one tap per output)
+                perPixel += Double(decoderConvs[level]) * 2 * 9 * w * w * area
+            }
+            area /= 4
+        }
+        perPixel += 2 * 9 * Double(widths[0] * packed) / Double(unshuffle * unshuffle)  // tail
+        return perPixel
+    }
+}

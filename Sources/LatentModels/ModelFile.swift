@@ -1,0 +1,69 @@
+import Foundation
+import LatentNN
+
+/// A trained model on disk: a safetensors file whose tensors are the PyTorch `state_dict`
+/// and whose metadata holds the architecture (`latent.architecture`, JSON with a `kind`)
+/// and how it was trained (`latent.training`, JSON). See docs/model-format.md.
+public struct ModelFile {
+    public var path: String
+    public var file: SafeTensorsFile
+
+    public init(path: String) throws {
+        self.path = path
+        file = try SafeTensorsFile(path: path)
+    }
+
+    /// The architecture's `kind`, e.g. "denoise-unet".
+    public var kind: String {
+        get throws {
+            struct Kind: Decodable { var kind: String }
+            return try JSONDecoder().decode(Kind.self, from: Data(architectureJSON.utf8)).kind
+        }
+    }
+
+    public var architectureJSON: String {
+        get throws {
+            guard let json = file.metadata[LatentMetadataKey.architecture] else {
+                throw ModelFileError(path: path, reason: "no \(LatentMetadataKey.architecture) in the metadata: not a Latent model")
+            }
+            return json
+        }
+    }
+
+    public func architecture<A: Decodable>(_ type: A.Type) throws -> A {
+        do {
+            return try JSONDecoder().decode(A.self, from: Data(architectureJSON.utf8))
+        } catch let error as ModelFileError {
+            throw error
+        } catch {
+            throw ModelFileError(path: path, reason: "architecture JSON does not describe a \(A.self): \(error)")
+        }
+    }
+
+    /// The training record (command, data, seed, time, metrics), if stored.
+    public var trainingJSON: String? { file.metadata[LatentMetadataKey.training] }
+
+    /// Writes `module`'s tensors with the architecture and training record, atomically.
+    public static func save<A: Encodable>(_ module: Module, architecture: A, trainingJSON: String?, to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        var metadata = [
+            LatentMetadataKey.formatVersion: LatentMetadataKey.currentFormatVersion,
+            LatentMetadataKey.architecture: String(decoding: try encoder.encode(architecture), as: UTF8.self),
+        ]
+        if let trainingJSON { metadata[LatentMetadataKey.training] = trainingJSON }
+        let file = SafeTensorsFile(tensors: try module.stateDict(), metadata: metadata, sourceName: path)
+        try file.write(toPath: path)
+    }
+
+    /// Copies the weights into `module` (strict: names and shapes must match exactly).
+    public func load(into module: Module) throws {
+        try module.loadStateDict(file.tensors, strict: true, source: path)
+    }
+}
+
+public struct ModelFileError: Error, CustomStringConvertible {
+    public var path: String
+    public var reason: String
+    public var description: String { "\(path): \(reason)" }
+}

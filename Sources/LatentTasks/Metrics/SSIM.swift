@@ -1,0 +1,63 @@
+import Foundation
+
+/// Structural similarity (Wang et al. 2004) with the standard 11×11 Gaussian window
+/// (σ = 1.5), K1 = 0.01, K2 = 0.03, L = 255, on 8-bit-rounded samples; the mean SSIM map
+/// over positions where the window fits ("valid"), averaged over channels.
+public enum SSIM {
+    /// a, b: planar [C, H, W] samples in [0, 1].
+    public static func eightBit(_ a: [Float], _ b: [Float], channels: Int, width: Int, height: Int) -> Double {
+        precondition(a.count == channels * width * height && b.count == a.count, "SSIM size mismatch")
+        let radius = 5
+        guard width > 2 * radius, height > 2 * radius else { return PSNR.eightBit(a, b).isInfinite ? 1 : 0 }
+        var window = [Double](repeating: 0, count: 2 * radius + 1)
+        for i in -radius...radius { window[i + radius] = exp(-Double(i * i) / (2 * 1.5 * 1.5)) }
+        let norm = window.reduce(0, +)
+        window = window.map { $0 / norm }
+        let c1 = pow(0.01 * 255, 2), c2 = pow(0.03 * 255, 2)
+        var total = 0.0
+        let plane = width * height
+        for c in 0..<channels {
+            let x = (0..<plane).map { Double(PSNR.quantize(a[c * plane + $0])) }
+            let y = (0..<plane).map { Double(PSNR.quantize(b[c * plane + $0])) }
+            let mx = blur(x, window, width, height), my = blur(y, window, width, height)
+            let xx = blur(zip(x, x).map(*), window, width, height)
+            let yy = blur(zip(y, y).map(*), window, width, height)
+            let xy = blur(zip(x, y).map(*), window, width, height)
+            var sum = 0.0
+            let (vw, vh) = (width - 2 * radius, height - 2 * radius)
+            for j in 0..<vh {
+                for i in 0..<vw {
+                    let k = j * vw + i
+                    let (ux, uy) = (mx[k], my[k])
+                    let (sx, sy, sxy) = (xx[k] - ux * ux, yy[k] - uy * uy, xy[k] - ux * uy)
+                    sum += ((2 * ux * uy + c1) * (2 * sxy + c2)) / ((ux * ux + uy * uy + c1) * (sx + sy + c2))
+                }
+            }
+            total += sum / Double(vw * vh)
+        }
+        return total / Double(channels)
+    }
+
+    /// Separable "valid" Gaussian filtering: [H, W] → [H − 10, W − 10].
+    private static func blur(_ p: [Double], _ w: [Double], _ width: Int, _ height: Int) -> [Double] {
+        let r = w.count / 2
+        let vw = width - 2 * r, vh = height - 2 * r
+        var rows = [Double](repeating: 0, count: height * vw)
+        for y in 0..<height {
+            for x in 0..<vw {
+                var s = 0.0
+                for k in 0..<w.count { s += w[k] * p[y * width + x + k] }
+                rows[y * vw + x] = s
+            }
+        }
+        var out = [Double](repeating: 0, count: vh * vw)
+        for y in 0..<vh {
+            for x in 0..<vw {
+                var s = 0.0
+                for k in 0..<w.count { s += w[k] * rows[(y + k) * vw + x] }
+                out[y * vw + x] = s
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,48 @@
+import LatentImage
+import LatentTensor
+
+/// Cuts random square patches with a random flip/rotation (one of the 8 symmetries of the
+/// square) from a set of images, into a batch tensor.
+public struct PatchSampler {
+    public let images: [Image]
+    public let patchSize: Int
+
+    public init(images: [Image], patchSize: Int) {
+        precondition(!images.isEmpty, "no images to sample from")
+        self.images = images
+        self.patchSize = patchSize
+    }
+
+    /// A batch [N, C, P, P] of patches. Draws from `rng` in a fixed order, so a resumed run
+    /// that restores the generator's state continues with the very same patches.
+    public func batch(_ count: Int, using rng: inout RandomSource) -> Tensor {
+        let channels = images[0].channelCount
+        let p = patchSize
+        let out = Tensor.empty([count, channels, p, p])
+        out.withUnsafeMutableBufferPointer { dst in
+            for n in 0..<count {
+                let image = images[rng.index(below: images.count)]
+                let x0 = rng.index(below: image.width - p + 1)
+                let y0 = rng.index(below: image.height - p + 1)
+                let symmetry = rng.index(below: 8)
+                image.withUnsafeBufferPointer { src in
+                    for c in 0..<channels {
+                        let plane = c * image.width * image.height
+                        let base = (n * channels + c) * p * p
+                        for y in 0..<p {
+                            for x in 0..<p {
+                                // (u, v): where output pixel (x, y) comes from in the crop.
+                                var (u, v) = (x, y)
+                                if symmetry & 1 != 0 { u = p - 1 - u }
+                                if symmetry & 2 != 0 { v = p - 1 - v }
+                                if symmetry & 4 != 0 { swap(&u, &v) }
+                                dst[base + y * p + x] = src[plane + (y0 + v) * image.width + x0 + u]
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
