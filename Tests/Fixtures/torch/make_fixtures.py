@@ -500,12 +500,80 @@ def model_cases():
                "binary_cross_entropy_with_logits(output, input.1), mean")
 
 
+# ---------------------------------------------------------------------------------------------
+# self-checks: read the files back and recompute a few definitions by hand, so that a mistake in
+# the writer or in a hand-written formula above fails here rather than in the Swift parity tests.
+
+
+def read_safetensors(path):
+    import numpy as np
+    with open(path, "rb") as f:
+        blob = f.read()
+    n = int.from_bytes(blob[:8], "little")
+    assert n % 8 == 0, path
+    header = json.loads(blob[8:8 + n])
+    metadata = header.pop("__metadata__")
+    data = blob[8 + n:]
+    types = {"F32": np.float32, "I64": np.int64}
+    tensors = {name: np.frombuffer(data[e["data_offsets"][0]:e["data_offsets"][1]],
+                                   dtype=np.dtype(types[e["dtype"]]).newbyteorder("<")).reshape(e["shape"])
+               for name, e in header.items()}
+    return tensors, metadata
+
+
+def self_check():
+    import numpy as np
+
+    def load(name):
+        return read_safetensors(os.path.join(HERE, name + ".safetensors"))
+
+    t, m = load("batch_norm2d_train")
+    x = t["input.0"].astype(np.float64)
+    n = x.shape[0] * x.shape[2] * x.shape[3]
+    mean, var = x.mean(axis=(0, 2, 3)), x.var(axis=(0, 2, 3))
+    assert np.allclose(t["param.after.running_mean"], 0.9 * t["param.running_mean"] + 0.1 * mean, rtol=1e-5)
+    assert np.allclose(t["param.after.running_var"], 0.9 * t["param.running_var"] + 0.1 * var * n / (n - 1), rtol=1e-5)
+    y = (x - mean[None, :, None, None]) / np.sqrt(var[None, :, None, None] + 1e-5)
+    y = y * t["param.weight"][None, :, None, None] + t["param.bias"][None, :, None, None]
+    assert np.allclose(t["output"], y, atol=1e-5)
+
+    t, _ = load("vae_gaussian_kl")
+    mu, logvar = t["input.0"].astype(np.float64), t["input.1"].astype(np.float64)
+    assert np.isclose(t["output"], (0.5 * (mu ** 2 + np.exp(logvar) - 1 - logvar).sum(axis=1)).mean(), rtol=1e-5)
+
+    t, _ = load("bce_with_logits")
+    z, y = t["input.0"].astype(np.float64), t["input.1"].astype(np.float64)
+    bce = np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z)))
+    assert np.isclose(t["output"], bce.mean(), rtol=1e-5)
+    assert np.allclose(t["grad.input.0"], (1 / (1 + np.exp(-z)) - y) / z.size, atol=1e-7)
+
+    t, _ = load("max_pool2d_k2_s2")
+    x, values, indices = t["input.0"], t["output.0"], t["output.1"]
+    flat = x.reshape(x.shape[0], x.shape[1], -1)
+    assert np.array_equal(np.take_along_axis(flat, indices.reshape(indices.shape[0], indices.shape[1], -1), 2),
+                          values.reshape(values.shape[0], values.shape[1], -1))
+
+    t, m = load("lr_schedule_cosine")
+    expected = [1e-4 + (0.1 - 1e-4) * (1 + math.cos(math.pi * k / 10)) / 2 for k in range(10)]
+    assert np.allclose(json.loads(m["lrs"]), expected, rtol=1e-9)
+    t, m = load("lr_schedule_step")
+    assert np.allclose(json.loads(m["lrs"]), [0.1 * 0.5 ** (k // 3) for k in range(10)], rtol=1e-12)
+
+    t, _ = load("model_mlp_bn")
+    assert t["param.after.bn1.num_batches_tracked"] == 1 and t["param.bn1.num_batches_tracked"] == 0
+
+    for path in WRITTEN:
+        tensors, metadata = read_safetensors(path)
+        assert "op" in metadata and "args" in metadata and ("output" in tensors or "output.0" in tensors), path
+
+
 def main():
     if not torch.__version__.startswith("1.13"):
         print(f"warning: fixtures were made with torch 1.13, this is {torch.__version__}", file=sys.stderr)
     for make in (conv_cases, pooling_cases, resampling_cases, linear_and_norm_cases, elementwise_cases,
                  shape_cases, reduction_cases, loss_cases, optimizer_cases, model_cases):
         make()
+    self_check()
     total = sum(os.path.getsize(p) for p in WRITTEN)
     print(f"wrote {len(WRITTEN)} files, {total} bytes, to {HERE}")
     assert total < 2_000_000, "fixtures must stay well under 2 MB"
