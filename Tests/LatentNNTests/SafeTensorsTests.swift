@@ -141,6 +141,9 @@ final class SafeTensorsTests: XCTestCase {
                        .invalidEntry(detail: "unknown field \"x\""))
         XCTAssertEqual(problem(reading: rawFile(header: #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8.5]}}"#, data: eight))?.problem,
                        .invalidEntry(detail: "\"data_offsets\" holds 8.5, not an integer"))
+        // JSON decoding keeps one of two duplicate names; the other's bytes are then unaccounted for.
+        let duplicated = #"{"a":{"dtype":"F32","shape":[2],"data_offsets":[0,8]},"a":{"dtype":"F32","shape":[2],"data_offsets":[8,16]}}"#
+        XCTAssertNotNil(problem(reading: rawFile(header: duplicated, data: eight + eight)))
     }
 
     // MARK: - Files written by the Python fixture script
