@@ -4,6 +4,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "dnnl_shim.h"
+
 /// Number of logical CPUs the process may run on.
 int latent_cpu_count(void);
 

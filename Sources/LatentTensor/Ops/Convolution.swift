@@ -41,9 +41,10 @@ enum Kernels {
     }
 }
 
-/// Hook through which the oneDNN backend installs its kernels (nil until it is available).
+/// The oneDNN backend's kernels, created (engine, stream, thread observer) on first use;
+/// nil when oneDNN has no CPU engine.
 enum DNNLBackend {
-    nonisolated(unsafe) static var convolution: (any TransposedConvolutionKernels)?
+    static let convolution: (any TransposedConvolutionKernels)? = DNNLContext.isAvailable ? DNNLConvolutionKernels() : nil
 }
 
 /// The bias gradient and the pre-activation gradient of a fused layer.
