@@ -51,7 +51,7 @@ public final class DenoiseUNet: Module {
     /// → the denoised image, same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor {
         let factor = architecture.unshuffle
-        var h = head(x.pixelUnshuffled(factor), activation: .relu)
+        var h = head(pixelUnshuffle(x, factor: factor), activation: .relu)
         var skips: [Tensor] = []
         for level in 0..<downs.count {
             h = encoders[level](h)
@@ -63,7 +63,7 @@ public final class DenoiseUNet: Module {
             h = ups[level](h, activation: .relu) + skips[level]
             h = decoders[level](h)
         }
-        let noise = tail(h).plain().pixelShuffled(factor)
+        let noise = pixelShuffle(tail(h), factor: factor)
         return x - noise
     }
 }

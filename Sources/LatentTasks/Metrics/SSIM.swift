@@ -20,9 +20,9 @@ public enum SSIM {
             let x = (0..<plane).map { Double(PSNR.quantize(a[c * plane + $0])) }
             let y = (0..<plane).map { Double(PSNR.quantize(b[c * plane + $0])) }
             let mx = blur(x, window, width, height), my = blur(y, window, width, height)
-            let xx = blur(zip(x, x).map(*), window, width, height)
-            let yy = blur(zip(y, y).map(*), window, width, height)
-            let xy = blur(zip(x, y).map(*), window, width, height)
+            let xx = blur(zip(x, x).map { $0 * $1 }, window, width, height)
+            let yy = blur(zip(y, y).map { $0 * $1 }, window, width, height)
+            let xy = blur(zip(x, y).map { $0 * $1 }, window, width, height)
             var sum = 0.0
             let (vw, vh) = (width - 2 * radius, height - 2 * radius)
             for j in 0..<vh {

@@ -25,9 +25,9 @@ public struct TrainingProgress {
         let rate = Double(windowSamples) / max(seconds, 1e-9)
         let stepsPerSecond = Double(lossCount) / max(seconds, 1e-9)
         let eta = Double(totalSteps - step) / max(stepsPerSecond, 1e-9)
-        let line = String(format: "step %d/%d  loss %.5f  %.1f samples/s  lr %.2e  eta %@%@",
-                          step, totalSteps, lossSum / Double(max(lossCount, 1)), rate, learningRate,
-                          TrainingProgress.duration(eta), extra.isEmpty ? "" : "  " + extra)
+        let line = String(format: "step %d/%d  loss %.5f  %.1f samples/s  lr %.2e  eta ",
+                          step, totalSteps, lossSum / Double(max(lossCount, 1)), rate, learningRate)
+            + TrainingProgress.duration(eta) + (extra.isEmpty ? "" : "  " + extra)
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
         lossSum = 0; lossCount = 0; windowSamples = 0; windowStart = Date()
     }

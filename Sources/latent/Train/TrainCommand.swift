@@ -1,0 +1,9 @@
+import ArgumentParser
+
+/// `latent train <task>`: one subcommand per trainable task.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train or fine-tune a model on a folder of images.",
+        subcommands: [TrainDenoiseCommand.self])
+}

@@ -1,0 +1,73 @@
+import ArgumentParser
+import Foundation
+import LatentTasks
+
+struct TrainDenoiseCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "denoise",
+        abstract: "Train a denoising U-Net on clean images with synthetic Gaussian noise.",
+        discussion: """
+        Random patches with flips and rotations; noise clip(round(x + N(0, σ²))) on the 8-bit grid \
+        with σ drawn per patch from --sigma-range. A checkpoint is written every --checkpoint-every \
+        steps next to --out; --resume continues from it exactly.
+        """)
+
+    @OptionGroup var engine: EngineOptions
+
+    @Option(help: "Folder of clean training images.") var data: String
+    @Option(help: "Where to write the model (.safetensors).") var out: String
+    @Option(help: "Folder of validation images (PSNR reported during training).") var val: String?
+    @Option(help: "Fine-tune this model (name or path) instead of starting afresh.") var from: String?
+    @Option(help: "1 for gray, 3 for colour.") var channels: Int = 3
+    @Option(help: "Feature widths per level, finest first.") var widths: String = "48,96,192"
+    @Option(help: "Training steps.") var steps: Int = 20_000
+    @Option(help: "Patches per step.") var batch: Int = 16
+    @Option(help: "Patch side in pixels.") var patch: Int = 96
+    @Option(help: "Peak learning rate (cosine decay to 1e-5).") var lr: Float = 1e-3
+    @Option(help: "Noise levels σ on the 0–255 scale, as A,B.") var sigmaRange: String = "0,55"
+    @Option(help: "Loss: charbonnier, l1 or mse.") var loss: String = "charbonnier"
+    @Option(help: "Sparse-autoencoder target mean activation ρ of the bottleneck code.") var sparsity: Float?
+    @Option(help: "Weight β of the sparsity penalty Σ KL(ρ‖ρ̂).") var sparsityWeight: Float = 1e-3
+    @Option(help: "Random seed.") var seed: UInt64 = 1
+    @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
+    @Option(help: "Steps between validations.") var validateEvery: Int = 2000
+    @Flag(help: "Continue from the checkpoint next to --out.") var resume = false
+
+    func parsedList(_ text: String, _ name: String) throws -> [Float] {
+        let values = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
+        guard !values.isEmpty, values.count == text.split(separator: ",").count else {
+            throw ValidationError("\(name) must be a comma-separated list of numbers")
+        }
+        return values
+    }
+
+    func validate() throws {
+        guard [1, 3].contains(channels) else { throw ValidationError("--channels must be 1 or 3") }
+        guard try parsedList(sigmaRange, "--sigma-range").count == 2 else { throw ValidationError("--sigma-range takes two numbers, A,B") }
+        guard try parsedList(widths, "--widths").count >= 2 else { throw ValidationError("--widths needs at least two levels") }
+        guard loss == "charbonnier" || loss == "l1" || loss == "mse" else { throw ValidationError("--loss must be charbonnier, l1 or mse") }
+        guard steps > 0, batch > 0, patch >= 16 else { throw ValidationError("--steps and --batch must be positive, --patch at least 16") }
+    }
+
+    func run() throws {
+        engine.apply()
+        var options = DenoiseTrainingOptions(data: data, output: out)
+        options.validation = val
+        options.from = from
+        options.channels = channels
+        options.widths = try parsedList(widths, "--widths").map { Int($0) }
+        options.steps = steps
+        options.batch = batch
+        options.patch = patch
+        options.learningRate = lr
+        options.sigmaRange = try parsedList(sigmaRange, "--sigma-range")
+        options.loss = loss
+        options.sparsity = sparsity
+        options.sparsityWeight = sparsity == nil ? 0 : sparsityWeight
+        options.seed = seed
+        options.checkpointEvery = checkpointEvery
+        options.validateEvery = validateEvery
+        let command = (["latent"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
+        try DenoiseTraining(options: options, command: command).run(resume: resume)
+    }
+}
