@@ -1,4 +1,5 @@
 import CLatentShim
+import CJPEG  // not used directly: importing it autolinks libjpeg for the C shim
 
 /// JPEG reading and writing through libjpeg-turbo (see Sources/CLatentShim/jpeg_codec.c).
 /// Reads baseline and progressive, gray, YCbCr, RGB, and CMYK/YCCK (converted to RGB, Adobe

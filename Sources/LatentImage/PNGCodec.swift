@@ -1,4 +1,5 @@
 import CLatentShim
+import CPNG  // not used directly: importing it autolinks libpng for the C shim
 
 /// PNG reading and writing through libpng (see Sources/CLatentShim/png_codec.c for why the
 /// classic API): samples exactly as stored — no gamma correction, no premultiplication — with
