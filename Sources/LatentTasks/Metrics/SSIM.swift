@@ -13,7 +13,7 @@ public enum SSIM {
         for i in -radius...radius { window[i + radius] = exp(-Double(i * i) / (2 * 1.5 * 1.5)) }
         let norm = window.reduce(0, +)
         window = window.map { $0 / norm }
-        let c1 = pow(0.01 * 255, 2), c2 = pow(0.03 * 255, 2)
+        let c1: Double = (0.01 * 255) * (0.01 * 255), c2: Double = (0.03 * 255) * (0.03 * 255)
         var total = 0.0
         let plane = width * height
         for c in 0..<channels {
