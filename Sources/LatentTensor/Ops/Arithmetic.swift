@@ -109,3 +109,63 @@ extension Tensor {
         }
     }
 }
+
+// Broadcasting of a per-channel vector: over the channels (axis 1) of [N, C, H, W] tensors
+// in either layout, or over the rows of [N, F] matrices.
+
+extension Tensor {
+    /// y[n, c, …] = x[n, c, …] + bias[c]. x: [N, C, H, W] or [N, F], bias: [C] → y: like x.
+    public func addingPerChannel(_ bias: Tensor) -> Tensor {
+        precondition((rank == 4 || rank == 2) && bias.shape == [shape[1]],
+                     "addingPerChannel: bias \(bias.shape) for \(shape)")
+        let y = rank == 4 ? ChannelKernels.addPerChannel(self, bias) : RowKernels.addRow(self, bias)
+        let rank = self.rank
+        return Autograd.record(y, inputs: [self, bias]) { g in
+            [g, rank == 4 ? ChannelKernels.sumPerChannel(g) : RowKernels.sumRows(g)]
+        }
+    }
+
+    /// y[n, c, …] = x[n, c, …] · scale[c]. x: [N, C, H, W] or [N, F], scale: [C] → y: like x.
+    public func multipliedPerChannel(_ scale: Tensor) -> Tensor {
+        precondition((rank == 4 || rank == 2) && scale.shape == [shape[1]],
+                     "multipliedPerChannel: scale \(scale.shape) for \(shape)")
+        let y = Tensor.scalePerChannel(self, scale)
+        let (savedX, savedScale) = (detached(), scale.detached())
+        return Autograd.record(y, inputs: [self, scale]) { g in
+            let dx = Tensor.scalePerChannel(g, savedScale)
+            guard scale.requiresGrad else { return [dx, nil] }
+            if savedX.rank == 2 { return [dx, RowKernels.sumRowsOfProduct(g, savedX)] }
+            let gx = ChannelKernels.inLayout(of: savedX, g)
+            let zeros = [Float](repeating: 0, count: savedX.shape[1])
+            let ds = ChannelKernels.reduce(gx, savedX, center: zeros) { g, x, _ in g * x }
+            return [dx, Tensor(ds.map { Float($0) }, shape: [savedX.shape[1]])]
+        }
+    }
+
+    private static func scalePerChannel(_ x: Tensor, _ scale: Tensor) -> Tensor {
+        if x.rank == 2 { return RowKernels.multiplyRow(x, scale) }
+        return ChannelKernels.scaleShift(x, scale: scale.toArray(), shift: [Float](repeating: 0, count: x.shape[1]))
+    }
+}
+
+/// Element-wise max(a, b). At ties each operand gets half the gradient (as PyTorch).
+public func maximum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    selectElementwise(a, b, preferringA: { $0 > $1 })
+}
+
+/// Element-wise min(a, b). At ties each operand gets half the gradient (as PyTorch).
+public func minimum(_ a: Tensor, _ b: Tensor) -> Tensor {
+    selectElementwise(a, b, preferringA: { $0 < $1 })
+}
+
+/// Picks a where `aWins(a, b)`, b where `aWins(b, a)`, either at ties; the gradient follows the pick.
+private func selectElementwise(_ a: Tensor, _ b: Tensor, preferringA aWins: @escaping (Float, Float) -> Bool) -> Tensor {
+    guard a.layout == b.layout else { return selectElementwise(a.plain(), b.plain(), preferringA: aWins) }
+    let out = ElementwiseKernels.binary(a, b) { aWins($1, $0) ? $1 : $0 }
+    let (sa, sb) = (a.detached(), b.detached())
+    return Autograd.record(out, inputs: [a, b]) { g in
+        let shareA = ElementwiseKernels.binary(sa, sb) { x, y in aWins(x, y) ? 1 : (aWins(y, x) ? 0 : 0.5) }
+        let ga = g * shareA
+        return [ga, g - ga]
+    }
+}
