@@ -6,5 +6,6 @@ struct Latent: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "latent",
         abstract: "Apply and fine-tune trained neural networks on images.",
-        version: "0.1.0")
+        version: "0.1.0",
+        subcommands: [InfoCommand.self, ConvertCommand.self])
 }
