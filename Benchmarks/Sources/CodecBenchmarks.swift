@@ -15,6 +15,17 @@ func runCodecBenchmarks(runs: Int = 7) throws {
         ("PNG 8-bit RGB", try PNGCodec.encode(photo, bitDepth: 8)),
     ]
     print(String(format: "codecs: %.1f MP photo, median of %d runs after warm-up", megapixels, runs))
+    // Floor for any decode-to-float: allocating and first-touching the 3 × 12 MP Float32 planes
+    // (page faults on fresh memory), measured alone.
+    let touch = median(runs) {
+        let count = 3 * photo.pixelCount
+        let planes = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            for i in stride(from: 0, to: count, by: 1024) { buffer[i] = 0 }
+            initialized = count
+        }
+        precondition(planes.count == count)
+    }
+    print(String(format: "  allocate + touch 3-plane Float32 buffer: %.1f ms", touch * 1000))
     for (name, bytes) in files {
         let toBytes = try median(runs) {
             try bytes.withUnsafeBytes { raw in
