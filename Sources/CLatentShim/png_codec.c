@@ -280,3 +280,59 @@ int latent_png_encode(const void *pixels, uint32_t width, uint32_t height, int c
     *out_size = state.size;
     return LATENT_OK;
 }
+
+// MARK: - Decoding to planar floats
+
+int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, size_t count) {
+    if (!reader->header_read) {
+        snprintf(reader->error, MESSAGE_CAPACITY, "header not read");
+        return LATENT_ERR_ARGUMENT;
+    }
+    const latent_png_header *h = &reader->header;
+    size_t plane_size = (size_t)h->width * h->height;
+    size_t bytes_per_sample = (size_t)(h->out_bit_depth / 8);
+    if (plane_size * (size_t)h->out_channels != count) {
+        snprintf(reader->error, MESSAGE_CAPACITY, "output buffer size mismatch");
+        return LATENT_ERR_ARGUMENT;
+    }
+    size_t row_bytes = (size_t)h->width * h->out_channels * bytes_per_sample;
+    if (h->interlaced) {
+        // Adam7 passes revisit every row: decode the whole image, then convert.
+        uint8_t *pixels = malloc(row_bytes * h->height);
+        if (!pixels) { snprintf(reader->error, MESSAGE_CAPACITY, "out of memory"); return LATENT_ERR_NOMEM; }
+        int code = latent_png_reader_decode(reader, pixels, row_bytes * h->height);
+        if (code == LATENT_OK) {
+            if (bytes_per_sample == 2)
+                latent_interleaved_u16_to_planar((const uint16_t *)pixels, h->out_channels, plane_size, planes, plane_size, 0);
+            else
+                latent_interleaved_u8_to_planar(pixels, h->out_channels, plane_size, planes, plane_size, 0);
+        }
+        free(pixels);
+        return code;
+    }
+    uint8_t *row = malloc(row_bytes);
+    if (!row) { snprintf(reader->error, MESSAGE_CAPACITY, "out of memory"); return LATENT_ERR_NOMEM; }
+    volatile int rows_done = 0;
+    if (setjmp(png_jmpbuf(reader->png))) {
+        free(row);
+        if (rows_done) {
+            char message[MESSAGE_CAPACITY + 32];
+            snprintf(message, sizeof message, "after image data: %s", reader->error);
+            append_warning(reader->warnings, sizeof reader->warnings, message);
+            reader->error[0] = 0;
+            return LATENT_OK;
+        }
+        return png_failure_code(reader);
+    }
+    for (uint32_t y = 0; y < h->height; y++) {
+        png_read_row(reader->png, row, NULL);
+        if (bytes_per_sample == 2)
+            latent_interleaved_u16_to_planar((const uint16_t *)row, h->out_channels, h->width, planes, plane_size, (size_t)y * h->width);
+        else
+            latent_interleaved_u8_to_planar(row, h->out_channels, h->width, planes, plane_size, (size_t)y * h->width);
+    }
+    rows_done = 1;
+    png_read_end(reader->png, NULL);
+    free(row);
+    return LATENT_OK;
+}

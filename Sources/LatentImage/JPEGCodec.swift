@@ -40,8 +40,7 @@ public enum JPEGCodec {
     /// yields what is there, with a warning in `Image.warnings`.
     public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits = .default) throws -> Image {
         try withReader(bytes, limits: limits) { reader, header in
-            let pixels = try decodePixels(reader, header)
-            var image = pixels.planarImage()
+            var image = try decodePlanar(reader, header)
             image.sourceBitDepth = 8
             image.sourceOrientation = header.orientation
             image.iccProfile = header.iccProfile
@@ -112,6 +111,20 @@ public enum JPEGCodec {
             isProgressive: raw.progressive != 0,
             iccProfile: raw.icc.map { Array(UnsafeBufferPointer(start: $0, count: raw.icc_size)) })
         return try body(reader, header)
+    }
+
+    /// Decodes straight into planar floats (converted strip by strip in C while still in cache).
+    private static func decodePlanar(_ reader: OpaquePointer, _ header: ImageHeader) throws -> Image {
+        let count = header.storedWidth * header.storedHeight * header.layout.channelCount
+        var code: Int32 = 0
+        let samples = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            code = latent_jpeg_reader_decode_planar(reader, buffer.baseAddress, count)
+            initialized = count
+        }
+        guard code == LATENT_OK else { throw error(code, reader) }
+        let warnings = String(cString: latent_jpeg_reader_warnings(reader))
+        return Image(width: header.storedWidth, height: header.storedHeight, layout: header.layout, samples: samples,
+                     warnings: warnings.isEmpty ? [] : warnings.split(separator: "\n").map(String.init))
     }
 
     private static func decodePixels(_ reader: OpaquePointer, _ header: ImageHeader) throws -> InterleavedPixels {

@@ -22,13 +22,11 @@ public enum PNGCodec {
     /// Decodes to a planar Float image (value / 255 or value / 65535), orientation applied.
     public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits = .default) throws -> Image {
         try withReader(bytes, limits: limits) { reader, header in
-            let pixels = try decodePixels(reader, header)
-            var image = pixels.planarImage()
+            var image = try decodePlanar(reader, header)
             image.sourceBitDepth = header.bitDepth
             image.sourceOrientation = header.orientation
             image.iccProfile = header.iccProfile
             image.sourceFormat = .png
-            image.warnings = pixels.warnings
             return Orientation.apply(header.orientation, to: image)
         }
     }
@@ -105,6 +103,20 @@ public enum PNGCodec {
             orientation: orientation, isProgressive: raw.interlaced != 0,
             iccProfile: raw.icc.map { Array(UnsafeBufferPointer(start: $0, count: raw.icc_size)) })
         return try body(reader, header)
+    }
+
+    /// Decodes straight into planar floats (converted strip by strip in C while still in cache).
+    private static func decodePlanar(_ reader: OpaquePointer, _ header: ImageHeader) throws -> Image {
+        let count = header.storedWidth * header.storedHeight * header.layout.channelCount
+        var code: Int32 = 0
+        let samples = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+            code = latent_png_reader_decode_planar(reader, buffer.baseAddress, count)
+            initialized = count
+        }
+        guard code == LATENT_OK else { throw error(code, String(cString: latent_png_reader_error(reader))) }
+        let warnings = String(cString: latent_png_reader_warnings(reader))
+        return Image(width: header.storedWidth, height: header.storedHeight, layout: header.layout, samples: samples,
+                     warnings: warnings.isEmpty ? [] : warnings.split(separator: "\n").map(String.init))
     }
 
     private static func decodePixels(_ reader: OpaquePointer, _ header: ImageHeader) throws -> InterleavedPixels {

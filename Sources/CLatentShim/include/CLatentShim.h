@@ -107,4 +107,20 @@ int latent_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, i
                        const uint8_t *icc, size_t icc_size,
                        uint8_t **out, size_t *out_size, char *error, size_t error_capacity);
 
+// MARK: - Decoding straight to planar Float32
+
+/// Like the `_decode` functions, but writes planar Float32 (CHW: `out_channels` planes of
+/// width*height floats, value/255 or value/65535) converting each strip of rows while it is
+/// still in cache, so the float conversion costs little on top of the decode. `count` is the
+/// number of floats (width*height*out_channels).
+int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, size_t count);
+int latent_jpeg_reader_decode_planar(latent_jpeg_reader *reader, float *planes, size_t count);
+
+/// Interleaved samples → planar floats for `pixels` pixels starting at pixel `offset` of planes
+/// that are `plane_size` floats apart.
+void latent_interleaved_u8_to_planar(const uint8_t *src, int channels, size_t pixels,
+                                     float *planes, size_t plane_size, size_t offset);
+void latent_interleaved_u16_to_planar(const uint16_t *src, int channels, size_t pixels,
+                                      float *planes, size_t plane_size, size_t offset);
+
 #endif
