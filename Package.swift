@@ -1,6 +1,6 @@
 // swift-tools-version:6.0
 // Latent: apply and fine-tune trained neural networks on images, on the CPU.
-// Module dependencies follow docs/ARCHITECTURE.md: data flows file → image → tensor → model → tensor → image → file.
+// Module dependencies follow docs/architecture.md: data flows file → image → tensor → model → tensor → image → file.
 import PackageDescription
 
 let package = Package(
