@@ -124,12 +124,12 @@ public final class DenoiseTraining {
                            optionsJSON: optionsJSON, extra: ["latent.validation_history": h])
                 .save(model: network, optimizer: optimizer, to: o.checkpointPath)
         }
-        func validate() -> DenoiseEvaluation? {
+        func validate() throws -> DenoiseEvaluation? {
             guard let validation else { return nil }
             network.eval()
             defer { network.train() }
-            let result = DenoiseEvaluation.run(Denoiser(network: network), images: validation,
-                                               sigma: o.validationSigma, computeSSIM: false)
+            let result = try DenoiseEvaluation.run(Denoiser(network: network), images: validation,
+                                                   sigma: o.validationSigma, computeSSIM: false)
             history.append(["step": Double(step), "psnr": result.meanPSNR, "seconds": elapsed])
             progress.note(String(format: "step %d: validation PSNR %.3f dB at σ=%g (noisy %.2f dB)",
                                  step, result.meanPSNR, o.validationSigma, result.meanNoisyPSNR))
@@ -151,9 +151,9 @@ public final class DenoiseTraining {
             step += 1
             meter.record(step: step, loss: objective.item, samples: o.batch, learningRate: optimizer.learningRate)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
-            if step % o.validateEvery == 0 && step < o.steps { _ = validate() }
+            if step % o.validateEvery == 0 && step < o.steps { _ = try validate() }
         }
-        let final = validate()
+        let final = try validate()
         try saveCheckpoint()
 
         var record: [String: String] = [

@@ -13,6 +13,7 @@ struct EvalDenoiseCommand: ParsableCommand {
     @Option(help: "Folder of clean images.") var data: String
     @Option(help: "Noise levels σ (0–255 scale), comma-separated.") var sigma: String = "25"
     @Option(help: "Noise seed (image k uses seed + k).") var seed: UInt64 = 0
+    @Option(help: "Also write the noisy inputs here as PNGs (to measure other denoisers on the same inputs).") var saveNoisy: String?
     @Flag(help: "Print JSON: one object per image and σ, then one summary per σ.") var json = false
 
     func sigmas() throws -> [Float] {
@@ -29,7 +30,7 @@ struct EvalDenoiseCommand: ParsableCommand {
         let images = try TrainingImages(folder: data, channels: denoiser.channels)
         for s in images.skipped { FileHandle.standardError.write(Data("skipped \(s.path): \(s.reason)\n".utf8)) }
         for sigma in try sigmas() {
-            let result = DenoiseEvaluation.run(denoiser, images: images, sigma: sigma, seed: seed)
+            let result = try DenoiseEvaluation.run(denoiser, images: images, sigma: sigma, seed: seed, saveNoisyTo: saveNoisy)
             if json {
                 for e in result.entries {
                     print(JSONLine.encode(["image": .string(e.path), "sigma": .number(Double(sigma)), "psnr": .number(e.psnr),
