@@ -1,13 +1,13 @@
 // Dense layers and 2-D matrix products with autograd, in PyTorch's layouts.
 
 /// The one GEMM every op here calls: row-major C = alpha·op(A)·op(B) + beta·C.
-/// Switch to `MatmulKernels.gemm` here once the oneDNN backend provides it.
+/// `MatmulKernels.gemm` dispatches on the engine backend (oneDNN sgemm or plain loops).
 @inline(__always)
 func denseGemm(transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
                a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
-    MatmulReference.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
-                         a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+    MatmulKernels.gemm(transA: transA, transB: transB, m: m, n: n, k: k, alpha: alpha,
+                       a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
 }
 
 /// op(a)·op(b) of two plain 2-D tensors into a fresh [m, n] tensor.
