@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "LatentTensor", dependencies: ["CDNNL", "CLatentShim"]),
         .target(name: "LatentNN", dependencies: ["LatentTensor"]),
         .target(name: "LatentModels", dependencies: ["LatentNN"]),
-        .target(name: "LatentTasks", dependencies: ["LatentImage", "LatentModels"]),
+        .target(name: "LatentTasks", dependencies: ["LatentImage", "LatentModels", "CLatentShim"]),
         .executableTarget(name: "latent", dependencies: [
             "LatentTasks",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

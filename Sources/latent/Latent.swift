@@ -8,4 +8,9 @@ struct Latent: ParsableCommand {
         abstract: "Apply and fine-tune trained neural networks on images.",
         version: "0.1.0",
         subcommands: [InfoCommand.self, ConvertCommand.self, TrainCommand.self, EvalCommand.self])
+
+    static func main() {
+        ProcessSetup.prepareThreads()
+        main(nil)
+    }
 }

@@ -5,6 +5,7 @@
 #include <stdint.h>
 
 #include "dnnl_shim.h"
+#include "process_setup.h"
 
 /// Number of logical CPUs the process may run on.
 int latent_cpu_count(void);
