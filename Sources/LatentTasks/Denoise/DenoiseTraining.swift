@@ -71,8 +71,10 @@ public final class DenoiseTraining {
     }
 
     /// Runs (or resumes) training and writes the model file; returns the final validation, if any.
+    /// With `pauseAt`, training stops after that step with a checkpoint and no model file,
+    /// to be continued later with `resume` (the schedule still spans `options.steps`).
     @discardableResult
-    public func run(resume: Bool) throws -> DenoiseEvaluation? {
+    public func run(resume: Bool, pauseAt: Int? = nil) throws -> DenoiseEvaluation? {
         let o = options
         let progress = TrainingProgress(totalSteps: o.steps)
         let train = try TrainingImages(folder: o.data, channels: o.channels, minimumSide: o.patch)
@@ -152,6 +154,11 @@ public final class DenoiseTraining {
             meter.record(step: step, loss: objective.item, samples: o.batch, learningRate: optimizer.learningRate)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
             if step % o.validateEvery == 0 && step < o.steps { _ = try validate() }
+            if let pauseAt, step >= pauseAt, step < o.steps {
+                try saveCheckpoint()
+                progress.note("paused at step \(step); continue with --resume")
+                return nil
+            }
         }
         let final = try validate()
         try saveCheckpoint()

@@ -32,6 +32,7 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
     @Option(help: "Steps between validations.") var validateEvery: Int = 2000
     @Flag(help: "Continue from the checkpoint next to --out.") var resume = false
+    @Option(help: "Stop after this step with a checkpoint (continue later with --resume).") var pauseAt: Int?
 
     func parsedList(_ text: String, _ name: String) throws -> [Float] {
         let values = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
@@ -68,6 +69,6 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.checkpointEvery = checkpointEvery
         options.validateEvery = validateEvery
         let command = (["latent"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try DenoiseTraining(options: options, command: command).run(resume: resume)
+        try DenoiseTraining(options: options, command: command).run(resume: resume, pauseAt: pauseAt)
     }
 }
