@@ -1,0 +1,417 @@
+#!/usr/bin/python3
+"""Compare Latent models with PyTorch and ONNX Runtime: same outputs, and how fast.
+
+For each model file (default: Pretrained/*.safetensors) this script
+
+1. rebuilds the model in PyTorch with latent_models.py and loads the weights strictly;
+2. exports it to ONNX (dynamic batch, height and width) and opens it in ONNX Runtime;
+3. runs Latent's command-line tool on the same image, if the binary exists
+   (see `latent_denoise_command`, the one place that knows how Latent is invoked);
+4. checks that the outputs agree within --tolerance (default 1e-3, max absolute difference);
+5. times inference (median of --runs runs after --warmup runs, in ms per megapixel) for each
+   engine, and one PyTorch training step (batch 16, 96x96 patches, Adam, MSE) in samples/s.
+
+All engines are limited to --threads threads (default 2). Run with Debian's interpreter, which
+has PyTorch 1.13 (pyenv's python3 on PATH does not):
+
+    /usr/bin/python3 Benchmarks/peers/compare.py --json
+    /usr/bin/python3 Benchmarks/peers/compare.py --random 3 --size 1024 --json   # no trained model needed
+
+Requires: /usr/bin/python3 -m pip install --break-system-packages onnxruntime onnx "numpy==1.24.2"
+(pinning numpy: otherwise pip upgrades it to 2.x, which Debian's torch 1.13 was not built for).
+
+Exit status: 0 if every measurable difference is within tolerance, 1 otherwise, 2 for usage errors.
+"""
+
+import argparse
+import copy
+import glob
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import zlib
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+from PIL import Image
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPOSITORY = os.path.dirname(os.path.dirname(HERE))
+sys.path.insert(0, HERE)
+import latent_models  # noqa: E402  (needs the path above)
+
+DEFAULT_LATENT_BINARY = os.path.join(REPOSITORY, ".build", "release", "latent")
+DEFAULT_IMAGES = {1: os.path.join(REPOSITORY, "Assets", "camera.png"),
+                  3: os.path.join(REPOSITORY, "Assets", "astronaut.png")}
+
+
+# ---------------------------------------------------------------------------------------------
+# input image
+
+
+def prepare_image(path, channels, stride, size=None):
+    """Loads `path` as gray or RGB and returns uint8 [H, W, C] whose sides are multiples of `stride`.
+
+    Without `size` the image is centre-cropped down to the stride. With `size` (height, width)
+    it is centre-cropped where larger and mirror-padded where smaller, so any photo can feed a
+    benchmark of a fixed size; mirroring keeps the padding photo-like (no flat borders that
+    would be unrealistically easy).
+    """
+    image = Image.open(path).convert("L" if channels == 1 else "RGB")
+    pixels = np.asarray(image, dtype=np.uint8)
+    if pixels.ndim == 2:
+        pixels = pixels[:, :, None]
+    height, width = pixels.shape[:2]
+    target_h, target_w = size if size else (height // stride * stride, width // stride * stride)
+    if target_h % stride or target_w % stride or target_h <= 0 or target_w <= 0:
+        raise ValueError(f"size {target_h}x{target_w} must be positive multiples of the model's stride {stride}")
+    pad_h, pad_w = max(0, target_h - height), max(0, target_w - width)
+    if pad_h or pad_w:
+        pixels = np.pad(pixels, ((pad_h // 2, pad_h - pad_h // 2), (pad_w // 2, pad_w - pad_w // 2), (0, 0)),
+                        mode="symmetric")
+        height, width = pixels.shape[:2]
+    top, left = (height - target_h) // 2, (width - target_w) // 2
+    return np.ascontiguousarray(pixels[top:top + target_h, left:left + target_w])
+
+
+def to_tensor(pixels):
+    """uint8 [H, W, C] -> float32 [1, C, H, W] in [0, 1], exactly as an 8-bit PNG decodes."""
+    return torch.from_numpy(pixels.astype(np.float32) / 255.0).permute(2, 0, 1).unsqueeze(0).contiguous()
+
+
+def save_png(pixels, path):
+    Image.fromarray(pixels[:, :, 0] if pixels.shape[2] == 1 else pixels).save(path)
+
+
+# ---------------------------------------------------------------------------------------------
+# PNG reading (PIL reduces 16-bit RGB to 8 bits, which would hide differences below 1/255)
+
+
+def read_png(path):
+    """Decodes a non-interlaced 8- or 16-bit gray/RGB(A) PNG to float32 [C, H, W] in [0, 1]
+    (alpha dropped). Small and slow (pure Python unfiltering), but exact at 16 bits."""
+    with open(path, "rb") as f:
+        blob = f.read()
+    if blob[:8] != b"\x89PNG\r\n\x1a\n":
+        raise ValueError(f"{path}: not a PNG")
+    position, compressed, header = 8, [], None
+    while position < len(blob):
+        length = int.from_bytes(blob[position:position + 4], "big")
+        kind = blob[position + 4:position + 8]
+        body = blob[position + 8:position + 8 + length]
+        position += 12 + length
+        if kind == b"IHDR":
+            header = body
+        elif kind == b"IDAT":
+            compressed.append(body)
+        elif kind == b"IEND":
+            break
+    width, height = int.from_bytes(header[0:4], "big"), int.from_bytes(header[4:8], "big")
+    bit_depth, color_type, interlace = header[8], header[9], header[12]
+    samples = {0: 1, 2: 3, 4: 2, 6: 4}.get(color_type)
+    if samples is None or bit_depth not in (8, 16) or interlace:
+        raise ValueError(f"{path}: unsupported PNG (color type {color_type}, depth {bit_depth}, interlace {interlace})")
+    pixel_bytes = samples * bit_depth // 8
+    stride = width * pixel_bytes
+    raw = zlib.decompress(b"".join(compressed))
+    rows = np.empty((height, stride), dtype=np.uint8)
+    previous = np.zeros(stride, dtype=np.uint8)
+    for y in range(height):
+        start = y * (stride + 1)
+        row = _unfilter(raw[start], np.frombuffer(raw, np.uint8, stride, start + 1), previous, pixel_bytes)
+        rows[y] = row
+        previous = row
+    dtype = np.dtype(">u2") if bit_depth == 16 else np.dtype(np.uint8)
+    values = rows.view(dtype).reshape(height, width, samples).astype(np.float32) / float(2 ** bit_depth - 1)
+    color = 1 if samples <= 2 else 3  # drop alpha
+    return np.ascontiguousarray(values[:, :, :color].transpose(2, 0, 1))
+
+
+def _unfilter(kind, row, previous, pixel_bytes):
+    if kind == 0:  # None
+        return row.copy()
+    if kind == 2:  # Up
+        return (row.astype(np.uint16) + previous).astype(np.uint8)
+    if kind == 1:  # Sub: a running sum per byte lane, mod 256
+        lanes = row.reshape(-1, pixel_bytes).astype(np.int64)
+        return (np.cumsum(lanes, axis=0) % 256).astype(np.uint8).reshape(-1)
+    # Average and Paeth depend on the byte just decoded, so they go byte by byte.
+    out = bytearray(len(row))
+    up = previous.tolist()
+    data = row.tolist()
+    for i, value in enumerate(data):
+        left = out[i - pixel_bytes] if i >= pixel_bytes else 0
+        if kind == 3:
+            predictor = (left + up[i]) >> 1
+        elif kind == 4:
+            upper_left = up[i - pixel_bytes] if i >= pixel_bytes else 0
+            estimate = left + up[i] - upper_left
+            pa, pb, pc = abs(estimate - left), abs(estimate - up[i]), abs(estimate - upper_left)
+            predictor = left if pa <= pb and pa <= pc else (up[i] if pb <= pc else upper_left)
+        else:
+            raise ValueError(f"unknown PNG filter {kind}")
+        out[i] = (value + predictor) & 0xFF
+    return np.frombuffer(bytes(out), dtype=np.uint8)
+
+
+# ---------------------------------------------------------------------------------------------
+# Latent
+
+
+def latent_denoise_command(binary, model_path, input_png, output_dir):
+    """The command that makes Latent denoise one image with a given model file.
+
+    This is the only place that knows Latent's command line; adapt it when the CLI changes.
+    Contract the rest of the script relies on: the command writes exactly one image into the
+    (fresh, empty) `output_dir`, either a 16-bit PNG (values clamped to [0, 1], quantised to
+    1/65535) or raw little-endian float32 `.f32`/`.bin` in [C, H, W] order (unclamped), and
+    does not pad or tile the input (it is already a multiple of the model's stride).
+    """
+    return [binary, "denoise", input_png, "-o", output_dir, "--model", model_path, "--depth", "16"]
+
+
+def read_latent_output(output_dir, shape):
+    """Reads the single image the command above wrote; returns (float32 [C, H, W], clamped)."""
+    produced = sorted(os.listdir(output_dir))
+    if len(produced) != 1:
+        raise RuntimeError(f"expected one output file in {output_dir}, found {produced}")
+    path = os.path.join(output_dir, produced[0])
+    if path.endswith((".f32", ".bin")):
+        values = np.fromfile(path, dtype="<f4")
+        if values.size != int(np.prod(shape)):
+            raise RuntimeError(f"{path}: {values.size} floats, expected {shape}")
+        return values.reshape(shape), False
+    return read_png(path), True
+
+
+def run_latent(binary, model_path, pixels, workdir, warmup, runs):
+    """Runs Latent end to end; returns (output [C, H, W], clamped, seconds per run).
+
+    The timing includes process start, model loading and PNG decoding/encoding, so it is an
+    upper bound on Latent's inference time, unlike the in-process PyTorch and ORT timings.
+    """
+    input_png = os.path.join(workdir, "input.png")
+    save_png(pixels, input_png)
+    seconds, output, clamped = [], None, False
+    for run in range(warmup + runs):
+        output_dir = tempfile.mkdtemp(prefix="latent-out-", dir=workdir)
+        command = latent_denoise_command(binary, model_path, input_png, output_dir)
+        start = time.perf_counter()
+        finished = subprocess.run(command, capture_output=True, text=True)
+        elapsed = time.perf_counter() - start
+        if finished.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} exited with {finished.returncode}: {finished.stderr.strip()[-500:]}")
+        if run >= warmup:
+            seconds.append(elapsed)
+        if output is None:  # every run computes the same image; decode one
+            output, clamped = read_latent_output(output_dir, (pixels.shape[2],) + pixels.shape[:2])
+    return output, clamped, seconds
+
+
+# ---------------------------------------------------------------------------------------------
+# PyTorch and ONNX Runtime
+
+
+def median_seconds(function, warmup, runs):
+    for _ in range(warmup):
+        function()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def export_onnx(module, channels, stride, path, opset):
+    """Exports with dynamic batch/height/width. The example input is deliberately small and
+    unlike the benchmark size, so running the benchmark also tests the dynamic axes."""
+    example = torch.rand(1, channels, 2 * stride, 3 * stride)
+    axes = {0: "batch", 2: "height", 3: "width"}
+    with torch.no_grad():
+        torch.onnx.export(module, example, path, opset_version=opset, input_names=["input"],
+                          output_names=["output"], dynamic_axes={"input": axes, "output": axes},
+                          do_constant_folding=True)
+
+
+def ort_session(path, threads):
+    import onnxruntime
+    options = onnxruntime.SessionOptions()
+    options.intra_op_num_threads = threads
+    options.inter_op_num_threads = 1
+    options.execution_mode = onnxruntime.ExecutionMode.ORT_SEQUENTIAL
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
+
+
+def torch_train_samples_per_second(module, pixels, batch, patch, warmup, steps, noise_sigma=25 / 255):
+    """Times full Adam/MSE training steps on noisy crops of `pixels`; returns samples/s.
+
+    Uses a copy of the model so the weights that were compared are untouched. Crops come from the
+    real image (mirror-padded if smaller than a patch) with Gaussian noise, the way a denoiser
+    trains, although the data does not affect the speed of dense convolutions.
+    """
+    model = copy.deepcopy(module).train()
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    image = to_tensor(pixels)[0]
+    if min(image.shape[1:]) < patch:
+        image = torch.from_numpy(np.pad(image.numpy(), ((0, 0), (0, max(0, patch - image.shape[1])),
+                                                        (0, max(0, patch - image.shape[2]))), mode="symmetric"))
+    generator = torch.Generator().manual_seed(0)
+
+    def step():
+        tops = torch.randint(0, image.shape[1] - patch + 1, (batch,), generator=generator)
+        lefts = torch.randint(0, image.shape[2] - patch + 1, (batch,), generator=generator)
+        clean = torch.stack([image[:, t:t + patch, l:l + patch] for t, l in zip(tops.tolist(), lefts.tolist())])
+        noisy = clean + noise_sigma * torch.randn(clean.shape, generator=generator)
+        optimizer.zero_grad(set_to_none=True)
+        loss = F.mse_loss(model(noisy), clean)
+        loss.backward()
+        optimizer.step()
+
+    return batch / median_seconds(step, warmup, steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# one model
+
+
+def compare_model(model_path, args, workdir):
+    loaded = latent_models.load_model(model_path)
+    module = loaded.module
+    channels = loaded.architecture.get("channels", 3)
+    stride = latent_models.total_stride(module)
+    image_path = args.image or DEFAULT_IMAGES[channels]
+    pixels = prepare_image(image_path, channels, stride, args.size)
+    height, width = pixels.shape[:2]
+    megapixels = height * width / 1e6
+    x = to_tensor(pixels)
+    result = {"model": model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
+              "height": height, "width": width, "threads": args.threads,
+              "latent_ms_per_mp": None, "torch_ms_per_mp": None, "ort_ms_per_mp": None,
+              "max_abs_diff": None, "torch_train_samples_per_s": None, "notes": []}
+
+    with torch.inference_mode():
+        reference = module(x)[0].numpy()
+        result["torch_ms_per_mp"] = 1000 * median_seconds(lambda: module(x), args.warmup, args.runs) / megapixels
+
+    differences = {}
+    try:
+        onnx_path = os.path.join(workdir, "model.onnx")
+        export_onnx(module, channels, stride, onnx_path, args.opset)
+        session = ort_session(onnx_path, args.threads)
+        feed = {"input": x.numpy()}
+        ort_output = session.run(None, feed)[0][0]
+        differences["torch-ort"] = float(np.abs(ort_output - reference).max())
+        result["ort_ms_per_mp"] = 1000 * median_seconds(lambda: session.run(None, feed), args.warmup, args.runs) / megapixels
+    except ImportError as error:
+        result["notes"].append(f"ONNX Runtime unavailable: {error}")
+        ort_output = None
+
+    if os.path.exists(args.latent):
+        try:
+            latent_output, clamped, seconds = run_latent(args.latent, model_path, pixels, workdir, args.latent_warmup, args.runs)
+            # A PNG can only hold [0, 1]; compare against references clamped the same way.
+            limit = (lambda a: np.clip(a, 0, 1)) if clamped else (lambda a: a)
+            differences["torch-latent"] = float(np.abs(latent_output - limit(reference)).max())
+            if ort_output is not None:
+                differences["ort-latent"] = float(np.abs(latent_output - limit(ort_output)).max())
+            result["latent_ms_per_mp"] = 1000 * statistics.median(seconds) / megapixels
+        except (OSError, RuntimeError, ValueError) as error:
+            result["notes"].append(f"Latent run failed: {error}")
+    else:
+        result["notes"].append(f"no Latent binary at {args.latent}")
+
+    if differences:
+        result["max_abs_diff"] = max(differences.values())
+        result["diffs"] = differences
+
+    if args.train_steps > 0:
+        result["torch_train_samples_per_s"] = torch_train_samples_per_second(
+            module, pixels, args.train_batch, args.train_patch, args.warmup, args.train_steps)
+    return result
+
+
+def parse_size(text):
+    parts = text.lower().split("x")
+    if len(parts) == 1:
+        parts = parts * 2
+    try:
+        return int(parts[0]), int(parts[1])
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"size must be N or HxW, got {text!r}") from None
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("models", nargs="*", help="model files (default: Pretrained/*.safetensors)")
+    parser.add_argument("--random", type=int, choices=(1, 3), metavar="CHANNELS",
+                        help="also benchmark a randomly initialised denoise-unet (default widths) with 1 or 3 channels")
+    parser.add_argument("--image", help="input photo (default: Assets/astronaut.png, or camera.png for gray models)")
+    parser.add_argument("--size", type=parse_size, help="crop/mirror-pad the photo to N or HxW (default: crop to the stride)")
+    parser.add_argument("--latent", default=DEFAULT_LATENT_BINARY, help="Latent binary (default: %(default)s)")
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per engine; the median is reported")
+    parser.add_argument("--warmup", type=int, default=2, help="untimed runs before timing (PyTorch, ORT)")
+    parser.add_argument("--latent-warmup", type=int, default=1, help="untimed Latent runs (fills the file cache)")
+    parser.add_argument("--opset", type=int, default=17, help="ONNX opset (>= 13; torch 1.13 supports up to 17)")
+    parser.add_argument("--tolerance", type=float, default=1e-3, help="allowed max absolute difference")
+    parser.add_argument("--train-steps", type=int, default=5, help="timed training steps (0 skips training)")
+    parser.add_argument("--train-batch", type=int, default=16)
+    parser.add_argument("--train-patch", type=int, default=96)
+    parser.add_argument("--json", action="store_true", help="print one JSON object per model")
+    args = parser.parse_args(argv)
+    if args.opset < 13:
+        parser.error("--opset must be at least 13")
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+
+    torch.set_num_threads(args.threads)
+    try:
+        torch.set_num_interop_threads(1)
+    except RuntimeError:
+        pass  # only settable before the first parallel operation; harmless when embedded
+
+    models = list(args.models) or sorted(glob.glob(os.path.join(REPOSITORY, "Pretrained", "*.safetensors")))
+    failed = False
+    with tempfile.TemporaryDirectory(prefix="latent-peers-") as workdir:
+        if args.random:
+            random_path = os.path.join(workdir, f"random-denoise-unet-c{args.random}.safetensors")
+            latent_models.write_random_model(random_path, latent_models.denoise_unet_spec(args.random), seed=0)
+            models.append(random_path)
+        if not models:
+            parser.error("no models: pass paths, add Pretrained/*.safetensors, or use --random 3")
+        for model_path in models:
+            model_dir = tempfile.mkdtemp(dir=workdir)
+            result = compare_model(model_path, args, model_dir)
+            if result["max_abs_diff"] is not None and result["max_abs_diff"] > args.tolerance:
+                result["notes"].append(f"max_abs_diff {result['max_abs_diff']:.3g} exceeds {args.tolerance:g}")
+                failed = True
+            if model_path.startswith(workdir):
+                result["model"] = "random:" + os.path.basename(model_path)
+            print(json.dumps(result) if args.json else describe(result), flush=True)
+    return 1 if failed else 0
+
+
+def describe(result):
+    def number(value, unit):
+        return "n/a" if value is None else f"{value:.1f} {unit}"
+    lines = [f"{result['model']} ({result['kind']}, {result['image']} {result['height']}x{result['width']}, "
+             f"{result['threads']} threads)",
+             f"  PyTorch       {number(result['torch_ms_per_mp'], 'ms/MP')}",
+             f"  ONNX Runtime  {number(result['ort_ms_per_mp'], 'ms/MP')}",
+             f"  Latent (CLI)  {number(result['latent_ms_per_mp'], 'ms/MP')}",
+             f"  max |diff|    {'n/a' if result['max_abs_diff'] is None else format(result['max_abs_diff'], '.3g')}"
+             + (f"  {result.get('diffs')}" if result.get("diffs") else ""),
+             f"  training      {number(result['torch_train_samples_per_s'], 'samples/s')} (PyTorch)"]
+    lines += [f"  note: {note}" for note in result["notes"]]
+    return "\n".join(lines)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

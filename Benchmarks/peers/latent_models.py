@@ -1,0 +1,398 @@
+"""Rebuild Latent models in PyTorch, so that they can be compared with peer frameworks.
+
+A Latent model is one `.safetensors` file (docs/model-format.md): PyTorch `state_dict` tensors
+plus `__metadata__` with `latent.format_version`, `latent.architecture` (a JSON object whose
+`kind` names the architecture) and optionally `latent.training`. This module
+
+- reads and writes that file format without the `safetensors` package (which Debian does not
+  ship), validating the same things as Latent's Swift reader;
+- maps each architecture `kind` to a function that builds the matching `torch.nn.Module`
+  (`ARCHITECTURES`); adding an architecture means writing one builder and decorating it with
+  `@architecture("kind")`;
+- loads the weights with `load_state_dict(strict=True)`, so a missing, extra or misshaped
+  tensor is an error rather than a silently random layer.
+
+Typical use (Debian's PyTorch 1.13 is installed for /usr/bin/python3, not for pyenv's python):
+
+    from latent_models import load_model
+    model = load_model("Pretrained/denoise-color.safetensors")
+    restored = model(noisy)          # noisy: [N, C, H, W] float32 in [0, 1]
+
+Not part of Latent's CI (which has no PyTorch); see test_latent_models.py for the self-test.
+"""
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+FORMAT_VERSION_KEY = "latent.format_version"
+ARCHITECTURE_KEY = "latent.architecture"
+TRAINING_KEY = "latent.training"
+# The layout versions this reader understands; the format document says readers must reject
+# the others rather than guess.
+SUPPORTED_FORMAT_VERSIONS = {"1"}
+
+# ---------------------------------------------------------------------------------------------
+# safetensors reading and writing
+
+# Same limit as the Swift reader: a header larger than this is a corrupt or hostile file.
+MAX_HEADER_BYTES = 100 * 1024 * 1024
+
+# Every dtype the format defines, with its size in bytes. Only those with a numpy equivalent in
+# `_NUMPY_DTYPES` can be read into arrays; the others are recognised (so the tiling check still
+# works) but reported as unsupported if a model actually contains them.
+_DTYPE_SIZES = {
+    "BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "U16": 2, "I16": 2, "F16": 2,
+    "BF16": 2, "U32": 4, "I32": 4, "F32": 4, "U64": 8, "I64": 8, "F64": 8,
+}
+_NUMPY_DTYPES = {
+    "BOOL": "|b1", "U8": "|u1", "I8": "|i1", "U16": "<u2", "I16": "<i2", "F16": "<f2", "U32": "<u4",
+    "I32": "<i4", "F32": "<f4", "U64": "<u8", "I64": "<i8", "F64": "<f8",
+}
+# What the writer emits: Latent stores parameters and float buffers as F32 and counters as I64.
+_WRITABLE = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
+
+
+class LatentFormatError(ValueError):
+    """A file that is not a valid Latent model; the message names the file and the problem."""
+
+    def __init__(self, path, problem):
+        super().__init__(f"{path}: {problem}")
+        self.path = path
+        self.problem = problem
+
+
+def read_safetensors(path):
+    """Returns (tensors, metadata): name -> numpy array (little-endian, read-only view of the
+    file's bytes), and the `__metadata__` dict (str -> str, empty if absent).
+
+    Everything is validated before any tensor is materialised, mirroring Latent's reader, so a
+    truncated or hand-edited file fails here with a precise message instead of deep in torch.
+    """
+    with open(path, "rb") as f:
+        blob = f.read()
+    if len(blob) < 8:
+        raise LatentFormatError(path, f"{len(blob)} bytes is shorter than the 8-byte header length")
+    header_length = int.from_bytes(blob[:8], "little")
+    if header_length > MAX_HEADER_BYTES:
+        raise LatentFormatError(path, f"header length {header_length} exceeds {MAX_HEADER_BYTES}")
+    if 8 + header_length > len(blob):
+        raise LatentFormatError(path, f"header length {header_length} runs past the end of the file")
+    try:
+        header_text = blob[8:8 + header_length].decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise LatentFormatError(path, f"header is not UTF-8 ({error})") from None
+    if not header_text.startswith("{"):
+        raise LatentFormatError(path, "header does not start with '{'")
+    try:
+        header = json.loads(header_text, object_pairs_hook=_reject_duplicate_keys)
+    except ValueError as error:
+        raise LatentFormatError(path, f"header is not valid JSON ({error})") from None
+    if not isinstance(header, dict):
+        raise LatentFormatError(path, "header is not a JSON object")
+
+    metadata = header.pop("__metadata__", {})
+    if not isinstance(metadata, dict) or not all(isinstance(v, str) for v in metadata.values()):
+        raise LatentFormatError(path, "__metadata__ must be an object whose values are strings")
+
+    data = memoryview(blob)[8 + header_length:]
+    spans = []  # (begin, end, name), to check that the tensors tile the data section
+    for name, entry in header.items():
+        if not isinstance(entry, dict) or set(entry) != {"dtype", "shape", "data_offsets"}:
+            raise LatentFormatError(path, f"tensor {name!r}: entry must have exactly dtype, shape, data_offsets")
+        dtype, shape, offsets = entry["dtype"], entry["shape"], entry["data_offsets"]
+        if dtype not in _DTYPE_SIZES:
+            raise LatentFormatError(path, f"tensor {name!r}: unknown dtype {dtype!r}")
+        if not isinstance(shape, list) or not all(_is_int(d) and d >= 0 for d in shape):
+            raise LatentFormatError(path, f"tensor {name!r}: shape must be a list of non-negative integers")
+        if not (isinstance(offsets, list) and len(offsets) == 2 and all(_is_int(o) for o in offsets)):
+            raise LatentFormatError(path, f"tensor {name!r}: data_offsets must be two integers")
+        begin, end = offsets
+        expected_bytes = math.prod(shape) * _DTYPE_SIZES[dtype]
+        if not 0 <= begin <= end <= len(data):
+            raise LatentFormatError(path, f"tensor {name!r}: data_offsets {offsets} outside the {len(data)}-byte data section")
+        if end - begin != expected_bytes:
+            raise LatentFormatError(path, f"tensor {name!r}: {end - begin} bytes for {dtype}{shape}, expected {expected_bytes}")
+        spans.append((begin, end, name))
+
+    # As in the reference implementation: no gaps, no overlaps, no trailing bytes.
+    position = 0
+    for begin, end, name in sorted(spans):
+        if begin != position:
+            raise LatentFormatError(path, f"tensor {name!r} begins at {begin}, expected {position} (gap or overlap)")
+        position = end
+    if position != len(data):
+        raise LatentFormatError(path, f"{len(data) - position} trailing bytes after the last tensor")
+
+    tensors = {}
+    for begin, end, name in spans:
+        dtype = header[name]["dtype"]
+        if dtype not in _NUMPY_DTYPES:
+            raise LatentFormatError(path, f"tensor {name!r}: dtype {dtype} cannot be read here")
+        tensors[name] = np.frombuffer(data[begin:end], dtype=np.dtype(_NUMPY_DTYPES[dtype])).reshape(header[name]["shape"])
+    return tensors, metadata
+
+
+def write_safetensors(path, tensors, metadata):
+    """Writes name -> torch tensor (float32 or int64) and str -> str metadata, atomically.
+
+    Byte-for-byte the layout of Latent's Swift writer (and of Tests/Fixtures/torch/make_fixtures.py):
+    compact JSON, `__metadata__` first with sorted keys, tensors sorted by name and laid out in
+    that order, header padded with spaces to a multiple of 8. Deterministic output means the
+    same weights always hash the same.
+    """
+    members = []
+    if metadata:
+        if not all(isinstance(k, str) and isinstance(v, str) for k, v in metadata.items()):
+            raise TypeError("metadata keys and values must be strings")
+        pairs = ",".join(json.dumps(k) + ":" + json.dumps(metadata[k]) for k in sorted(metadata))
+        members.append('"__metadata__":{' + pairs + "}")
+    blobs, offset = [], 0
+    for name in sorted(tensors):  # code point order == UTF-8 byte order
+        tensor = tensors[name].detach().cpu().contiguous()
+        if tensor.dtype not in _WRITABLE:
+            raise TypeError(f"{name}: cannot store dtype {tensor.dtype} (Latent stores F32 and I64)")
+        dtype_name, numpy_dtype = _WRITABLE[tensor.dtype]
+        blob = tensor.numpy().astype(numpy_dtype).tobytes()
+        members.append(json.dumps(name) + ':{"dtype":"%s","shape":[%s],"data_offsets":[%d,%d]}'
+                       % (dtype_name, ",".join(str(d) for d in tensor.shape), offset, offset + len(blob)))
+        blobs.append(blob)
+        offset += len(blob)
+    header = ("{" + ",".join(members) + "}").encode("utf-8")
+    header += b" " * (-len(header) % 8)
+    temporary = path + ".tmp"
+    with open(temporary, "wb") as f:
+        f.write(len(header).to_bytes(8, "little"))
+        f.write(header)
+        for blob in blobs:
+            f.write(blob)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(temporary, path)  # a reader never sees a half-written model
+
+
+def _is_int(value):
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _reject_duplicate_keys(pairs):
+    keys = [k for k, _ in pairs]
+    if len(keys) != len(set(keys)):
+        duplicates = sorted({k for k in keys if keys.count(k) > 1})
+        raise ValueError(f"duplicate keys {duplicates}")
+    return dict(pairs)
+
+
+# ---------------------------------------------------------------------------------------------
+# architecture registry
+
+# kind -> builder(architecture dict) -> nn.Module. Builders validate the hyper-parameters and
+# fill in defaults themselves, because each architecture has its own schema.
+ARCHITECTURES = {}
+
+
+def architecture(kind):
+    """Decorator registering a builder for `latent.architecture` objects with this `kind`."""
+    def register(builder):
+        if kind in ARCHITECTURES:
+            raise ValueError(f"architecture {kind!r} registered twice")
+        ARCHITECTURES[kind] = builder
+        return builder
+    return register
+
+
+def build_model(architecture_json):
+    """Builds the untrained module described by a `latent.architecture` value (str or dict)."""
+    spec = json.loads(architecture_json) if isinstance(architecture_json, str) else dict(architecture_json)
+    if not isinstance(spec, dict) or not isinstance(spec.get("kind"), str):
+        raise ValueError(f"architecture must be a JSON object with a string \"kind\": {architecture_json!r}")
+    builder = ARCHITECTURES.get(spec["kind"])
+    if builder is None:
+        raise ValueError(f"unknown architecture kind {spec['kind']!r}; known: {sorted(ARCHITECTURES)}")
+    return builder(spec)
+
+
+def canonical_architecture_json(spec):
+    """The architecture as Latent's Swift encoder writes it: sorted keys, no spaces."""
+    return json.dumps(spec, sort_keys=True, separators=(",", ":"))
+
+
+@dataclass
+class LoadedModel:
+    module: nn.Module
+    architecture: dict
+    metadata: dict = field(default_factory=dict)
+
+    @property
+    def kind(self):
+        return self.architecture["kind"]
+
+    @property
+    def training(self):
+        """The `latent.training` record as a dict, or None (informational only)."""
+        text = self.metadata.get(TRAINING_KEY)
+        return json.loads(text) if text else None
+
+
+def load_model(path):
+    """Reads a Latent model file and returns a LoadedModel whose module is in eval mode."""
+    tensors, metadata = read_safetensors(path)
+    version = metadata.get(FORMAT_VERSION_KEY)
+    if version not in SUPPORTED_FORMAT_VERSIONS:
+        raise LatentFormatError(path, f"{FORMAT_VERSION_KEY} is {version!r}; this reader knows {sorted(SUPPORTED_FORMAT_VERSIONS)}")
+    if ARCHITECTURE_KEY not in metadata:
+        raise LatentFormatError(path, f"no {ARCHITECTURE_KEY} in the metadata: not a Latent model")
+    try:
+        module = build_model(metadata[ARCHITECTURE_KEY])
+    except ValueError as error:
+        raise LatentFormatError(path, str(error)) from None
+    # np.frombuffer views are read-only; copy so torch does not warn and owns its memory.
+    state = {name: torch.from_numpy(np.array(array)) for name, array in tensors.items()}
+    try:
+        module.load_state_dict(state, strict=True)
+    except RuntimeError as error:
+        raise LatentFormatError(path, f"weights do not match the architecture: {error}") from None
+    module.eval()
+    return LoadedModel(module, json.loads(metadata[ARCHITECTURE_KEY]), metadata)
+
+
+def save_model(path, module, architecture_spec, training=None):
+    """Writes `module`'s state_dict with the metadata Latent expects.
+
+    `architecture_spec` is the dict that `build_model` accepts (it must describe `module`);
+    `training` is an optional dict stored as `latent.training`.
+    """
+    metadata = {
+        FORMAT_VERSION_KEY: "1",
+        ARCHITECTURE_KEY: canonical_architecture_json(architecture_spec),
+    }
+    if training is not None:
+        metadata[TRAINING_KEY] = json.dumps(training, sort_keys=True, separators=(",", ":"))
+    write_safetensors(path, module.state_dict(), metadata)
+
+
+def write_random_model(path, architecture_spec, seed=0, training=None):
+    """Builds `architecture_spec` with PyTorch's default initialisation (seeded) and saves it.
+    Returns the module, so callers can compare against what they read back."""
+    torch.manual_seed(seed)
+    module = build_model(architecture_spec)
+    save_model(path, module, architecture_spec,
+               training if training is not None else {"note": "randomly initialised", "seed": seed})
+    return module
+
+
+# ---------------------------------------------------------------------------------------------
+# denoise-unet (Sources/LatentModels/Denoise/DenoiseUNet.swift)
+
+DENOISE_UNET_DEFAULTS = {
+    "unshuffle": 2,
+    "widths": [48, 96, 192],
+    "encoderConvs": [1, 2, 3],
+    "decoderConvs": [1, 1],
+}
+
+
+def denoise_unet_spec(channels, **overrides):
+    """A complete denoise-unet architecture object, every key spelled out as Latent writes it."""
+    return {"kind": "denoise-unet", "channels": channels, **DENOISE_UNET_DEFAULTS, **overrides}
+
+
+class ConvStage(nn.Module):
+    """3x3 convolutions, each followed by ReLU, at one resolution (Swift `ConvStage`)."""
+
+    def __init__(self, width, count):
+        super().__init__()
+        self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=1) for _ in range(count))
+
+    def forward(self, x):
+        for conv in self.convs:
+            x = F.relu(conv(x))
+        return x
+
+
+class DenoiseUNet(nn.Module):
+    """The denoising U-Net: predicts the noise and returns input minus noise.
+
+    x: [N, C, H, W] in [0, 1], H and W multiples of `total_stride` -> same shape.
+    """
+
+    def __init__(self, channels, unshuffle, widths, encoder_convs, decoder_convs):
+        super().__init__()
+        self.channels = channels
+        self.unshuffle = unshuffle
+        packed = channels * unshuffle * unshuffle
+        levels = len(widths)
+        self.head = nn.Conv2d(packed, widths[0], 3, padding=1)
+        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i]) for i in range(levels))
+        self.downs = nn.ModuleList(nn.Conv2d(widths[i], widths[i + 1], 2, stride=2) for i in range(levels - 1))
+        self.ups = nn.ModuleList(nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in range(levels - 1))
+        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i]) for i in range(levels - 1))
+        self.tail = nn.Conv2d(widths[0], packed, 3, padding=1)
+        self.total_stride = unshuffle * 2 ** (levels - 1)
+
+    def forward(self, x):
+        # A wrong size would otherwise fail deep inside a skip addition with an unhelpful
+        # message. Skipped while tracing for ONNX: the check would be frozen into the graph
+        # for the example size and break dynamic height/width.
+        if not torch.jit.is_tracing():
+            height, width = x.shape[-2:]
+            if height % self.total_stride or width % self.total_stride:
+                raise ValueError(f"input {height}x{width} is not a multiple of the stride {self.total_stride}")
+        h = F.relu(self.head(F.pixel_unshuffle(x, self.unshuffle)))
+        skips = []
+        for encoder, down in zip(self.encoders, self.downs):
+            h = encoder(h)
+            skips.append(h)
+            h = F.relu(down(h))
+        h = self.encoders[-1](h)
+        for level in reversed(range(len(self.ups))):
+            h = F.relu(self.ups[level](h)) + skips[level]
+            h = self.decoders[level](h)
+        noise = F.pixel_shuffle(self.tail(h), self.unshuffle)
+        return x - noise
+
+
+@architecture("denoise-unet")
+def build_denoise_unet(spec):
+    known = {"kind", "channels", *DENOISE_UNET_DEFAULTS}
+    unknown = set(spec) - known
+    if unknown:
+        # Latent's Swift decoder ignores unknown keys; here they are an error, because a
+        # hyper-parameter this builder does not implement would make the rebuilt model differ.
+        raise ValueError(f"denoise-unet: unknown keys {sorted(unknown)}")
+    if "channels" not in spec:
+        raise ValueError("denoise-unet: \"channels\" is required")
+    spec = {**DENOISE_UNET_DEFAULTS, **spec}
+    channels, unshuffle = spec["channels"], spec["unshuffle"]
+    widths, encoder_convs, decoder_convs = spec["widths"], spec["encoderConvs"], spec["decoderConvs"]
+
+    def positive_ints(value):
+        return isinstance(value, list) and value and all(_is_int(v) and v > 0 for v in value)
+
+    def counts(value, length):
+        return isinstance(value, list) and len(value) == length and all(_is_int(v) and v >= 0 for v in value)
+
+    if channels not in (1, 3):
+        raise ValueError(f"denoise-unet: channels must be 1 or 3, got {channels!r}")
+    if not (_is_int(unshuffle) and unshuffle >= 1):
+        raise ValueError(f"denoise-unet: unshuffle must be a positive integer, got {unshuffle!r}")
+    if not positive_ints(widths):
+        raise ValueError(f"denoise-unet: widths must be a non-empty list of positive integers, got {widths!r}")
+    # Zero convolutions in a stage is allowed, as in Swift: the level then only resamples
+    # (encoder) or only merges the skip (decoder).
+    if not counts(encoder_convs, len(widths)):
+        raise ValueError(f"denoise-unet: encoderConvs needs {len(widths)} non-negative integers, got {encoder_convs!r}")
+    if not counts(decoder_convs, len(widths) - 1):
+        raise ValueError(f"denoise-unet: decoderConvs needs {len(widths) - 1} non-negative integers, got {decoder_convs!r}")
+    return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs)
+
+
+def total_stride(module):
+    """The multiple that input heights and widths must have (1 if the model does not care)."""
+    return getattr(module, "total_stride", 1)

@@ -1,0 +1,213 @@
+#!/usr/bin/python3
+"""Self-test for latent_models.py and compare.py's PNG reader.
+
+NOT part of Latent's CI: CI has no PyTorch. Run by hand with Debian's interpreter:
+
+    /usr/bin/python3 -m pytest Benchmarks/peers/test_latent_models.py
+    /usr/bin/python3 Benchmarks/peers/test_latent_models.py        # without pytest
+"""
+
+import json
+import os
+import sys
+import tempfile
+import unittest
+
+import numpy as np
+import torch
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+import latent_models  # noqa: E402
+
+# The architecture exactly as Latent writes it (sorted keys, no spaces).
+COLOR_DENOISER_JSON = ('{"channels":3,"decoderConvs":[1,1],"encoderConvs":[1,2,3],'
+                       '"kind":"denoise-unet","unshuffle":2,"widths":[48,96,192]}')
+
+
+class LatentModelsTest(unittest.TestCase):
+    def setUp(self):
+        self.directory = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.directory.name, "model.safetensors")
+
+    def tearDown(self):
+        self.directory.cleanup()
+
+    def test_random_denoiser_round_trips_strictly_and_keeps_the_shape(self):
+        spec = json.loads(COLOR_DENOISER_JSON)
+        written = latent_models.write_random_model(self.path, spec, seed=1)
+        loaded = latent_models.load_model(self.path)  # load_state_dict(strict=True) inside
+
+        self.assertEqual(loaded.kind, "denoise-unet")
+        self.assertEqual(loaded.metadata["latent.architecture"], COLOR_DENOISER_JSON)
+        self.assertEqual(loaded.metadata["latent.format_version"], "1")
+        self.assertEqual(set(loaded.module.state_dict()), set(written.state_dict()))
+        for name, tensor in written.state_dict().items():
+            self.assertTrue(torch.equal(loaded.module.state_dict()[name], tensor), name)
+
+        stride = latent_models.total_stride(loaded.module)
+        self.assertEqual(stride, 8)
+        x = torch.rand(2, 3, 3 * stride, 5 * stride)
+        with torch.no_grad():
+            y = loaded.module(x)
+            self.assertEqual(y.shape, x.shape)
+            self.assertTrue(torch.equal(y, written.eval()(x)))
+
+    def test_gray_denoiser_with_other_hyper_parameters(self):
+        spec = latent_models.denoise_unet_spec(1, unshuffle=1, widths=[8, 16], encoderConvs=[0, 2], decoderConvs=[3])
+        latent_models.write_random_model(self.path, spec)
+        model = latent_models.load_model(self.path).module
+        x = torch.rand(1, 1, 6, 10)
+        with torch.no_grad():
+            self.assertEqual(model(x).shape, x.shape)
+        with self.assertRaisesRegex(ValueError, "multiple of the stride 2"):
+            model(torch.rand(1, 1, 5, 10))
+
+    def test_writer_is_deterministic(self):
+        spec = latent_models.denoise_unet_spec(3)
+        module = latent_models.write_random_model(self.path, spec, seed=3)
+        other = os.path.join(self.directory.name, "again.safetensors")
+        latent_models.save_model(other, module, spec, training={"note": "randomly initialised", "seed": 3})
+        with open(self.path, "rb") as a, open(other, "rb") as b:
+            self.assertEqual(a.read(), b.read())
+        with open(self.path, "rb") as f:
+            header_length = int.from_bytes(f.read(8), "little")
+        self.assertEqual(header_length % 8, 0)
+
+    def test_strict_loading_rejects_missing_and_misshaped_weights(self):
+        module = latent_models.build_model(COLOR_DENOISER_JSON)
+        architecture = {"latent.format_version": "1", "latent.architecture": COLOR_DENOISER_JSON}
+        state = dict(module.state_dict())
+        del state["tail.bias"]
+        latent_models.write_safetensors(self.path, state, architecture)
+        with self.assertRaisesRegex(latent_models.LatentFormatError, "tail.bias"):
+            latent_models.load_model(self.path)
+
+        state = dict(module.state_dict())
+        state["head.weight"] = torch.zeros(48, 4, 3, 3)  # a gray head in a colour model
+        latent_models.write_safetensors(self.path, state, architecture)
+        with self.assertRaisesRegex(latent_models.LatentFormatError, "head.weight"):
+            latent_models.load_model(self.path)
+
+    def test_metadata_is_checked(self):
+        module = latent_models.build_model(COLOR_DENOISER_JSON)
+        cases = [
+            ({"latent.format_version": "2", "latent.architecture": COLOR_DENOISER_JSON}, "format_version"),
+            ({"latent.format_version": "1"}, "not a Latent model"),
+            ({"latent.format_version": "1", "latent.architecture": '{"kind":"nope"}'}, "unknown architecture"),
+            ({"latent.format_version": "1", "latent.architecture": '{"name":"denoise-unet","channels":3}'}, "kind"),
+            ({"latent.format_version": "1",
+              "latent.architecture": COLOR_DENOISER_JSON.replace('"unshuffle"', '"extra":1,"unshuffle"')}, "unknown keys"),
+        ]
+        for metadata, message in cases:
+            latent_models.write_safetensors(self.path, module.state_dict(), metadata)
+            with self.assertRaisesRegex(latent_models.LatentFormatError, message):
+                latent_models.load_model(self.path)
+
+    def test_reader_rejects_malformed_files(self):
+        def header_file(header, data=b""):
+            text = json.dumps(header).encode()
+            text += b" " * (-len(text) % 8)
+            with open(self.path, "wb") as f:
+                f.write(len(text).to_bytes(8, "little") + text + data)
+
+        cases = [
+            (lambda: open(self.path, "wb").write(b"\x01\x00"), "shorter than"),
+            (lambda: open(self.path, "wb").write((1000).to_bytes(8, "little") + b"{}"), "past the end"),
+            (lambda: header_file({"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 4]}}, bytes(4)), "expected 8"),
+            (lambda: header_file({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4]}}, bytes(8)), "trailing"),
+            (lambda: header_file({"a": {"dtype": "F32", "shape": [1], "data_offsets": [4, 8]}}, bytes(8)), "gap or overlap"),
+            (lambda: header_file({"a": {"dtype": "Q8", "shape": [1], "data_offsets": [0, 1]}}, bytes(1)), "unknown dtype"),
+            (lambda: header_file({"a": {"dtype": "F32", "shape": [-1], "data_offsets": [0, 0]}}), "non-negative"),
+            (lambda: header_file({"a": {"dtype": "F32", "shape": [1], "data_offsets": [0, 4], "x": 1}}, bytes(4)), "exactly"),
+            (lambda: header_file({"__metadata__": {"k": 1}}), "strings"),
+        ]
+        for write, message in cases:
+            write()
+            with self.assertRaisesRegex(latent_models.LatentFormatError, message):
+                latent_models.read_safetensors(self.path)
+
+    def test_reader_reads_int64_and_float32(self):
+        latent_models.write_safetensors(self.path, {"n": torch.tensor(7), "w": torch.arange(6.0).reshape(2, 3)}, {})
+        tensors, metadata = latent_models.read_safetensors(self.path)
+        self.assertEqual(metadata, {})
+        self.assertEqual(tensors["n"].dtype, np.dtype("<i8"))
+        self.assertEqual(int(tensors["n"]), 7)
+        np.testing.assert_array_equal(tensors["w"], np.arange(6.0, dtype=np.float32).reshape(2, 3))
+
+
+class PNGReaderTest(unittest.TestCase):
+    """compare.py decodes Latent's 16-bit PNGs itself (PIL truncates 16-bit RGB to 8 bits)."""
+
+    def test_matches_pil_on_bundled_photos(self):
+        from PIL import Image
+        import compare
+        for name in ("camera.png", "astronaut.png"):
+            path = os.path.join(compare.REPOSITORY, "Assets", name)
+            expected = np.asarray(Image.open(path), dtype=np.float32) / 255
+            expected = expected[None] if expected.ndim == 2 else expected.transpose(2, 0, 1)
+            np.testing.assert_array_equal(compare.read_png(path), expected)
+
+    def test_reads_16_bit_gray(self):
+        from PIL import Image
+        import compare
+        values = (np.arange(40 * 24, dtype=np.uint32).reshape(40, 24) * 67 % 65536).astype(np.uint16)
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "gray16.png")
+            Image.fromarray(values.astype(np.int32), mode="I").convert("I;16").save(path)
+            np.testing.assert_array_equal(compare.read_png(path)[0], values.astype(np.float32) / 65535)
+
+
+# Stands in for `latent denoise IN -o DIR --model PATH --depth 16` (the command compare.py
+# calls), computing the result with PyTorch and writing a 16-bit PNG, so that compare.py's whole
+# Latent path (command, timing, 16-bit decoding, clamped comparison) is tested without Swift.
+FAKE_LATENT = """#!/usr/bin/python3
+import os, struct, sys, zlib
+import numpy as np, torch
+from PIL import Image
+sys.path.insert(0, %r)
+import latent_models
+_, command, input_png, _, output_dir, _, model_path, _, depth = sys.argv
+assert command == "denoise" and depth == "16", sys.argv
+pixels = np.asarray(Image.open(input_png), dtype=np.float32) / 255
+x = torch.from_numpy(pixels.reshape(pixels.shape[0], pixels.shape[1], -1)).permute(2, 0, 1)[None]
+with torch.no_grad():
+    y = latent_models.load_model(model_path).module(x)[0].clamp(0, 1)
+values = np.round(y.permute(1, 2, 0).numpy() * 65535).astype(">u2")
+height, width, channels = values.shape
+rows = b"".join(b"\\x00" + values[r].tobytes() for r in range(height))
+def chunk(kind, body):
+    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+header = struct.pack(">IIBBBBB", width, height, 16, 0 if channels == 1 else 2, 0, 0, 0)
+with open(os.path.join(output_dir, "denoised.png"), "wb") as f:
+    f.write(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+"""
+
+
+class CompareWithFakeLatentTest(unittest.TestCase):
+    def test_compare_runs_latent_and_agrees(self):
+        import contextlib
+        import io
+        import compare
+        with tempfile.TemporaryDirectory() as directory:
+            binary = os.path.join(directory, "latent")
+            with open(binary, "w") as f:
+                f.write(FAKE_LATENT % HERE)
+            os.chmod(binary, 0o755)
+            model_path = os.path.join(directory, "gray.safetensors")
+            latent_models.write_random_model(model_path, latent_models.denoise_unet_spec(1, widths=[8, 16, 32]), seed=5)
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                status = compare.main([model_path, "--latent", binary, "--size", "64", "--runs", "1",
+                                       "--warmup", "0", "--latent-warmup", "0", "--train-steps", "1",
+                                       "--train-batch", "2", "--train-patch", "32", "--json"])
+            result = json.loads(printed.getvalue())
+            self.assertEqual(status, 0, result)
+            self.assertEqual(set(result["diffs"]), {"torch-ort", "torch-latent", "ort-latent"})
+            self.assertLessEqual(result["diffs"]["torch-latent"], 1 / 65535)  # only 16-bit rounding
+            for key in ("latent_ms_per_mp", "torch_ms_per_mp", "ort_ms_per_mp", "torch_train_samples_per_s"):
+                self.assertGreater(result[key], 0, key)
+
+
+if __name__ == "__main__":
+    unittest.main()
