@@ -16,24 +16,23 @@ func runEngineBenchmarks() {
                                        kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
     let gflop = geometry.flops / 1e9
     let raw = RawDNNLConvolution(geometry)
-    let rawForward = BenchmarkTimer.median { raw.forward() }
-    let rawTraining = BenchmarkTimer.median { raw.forward(); raw.backwardData(); raw.backwardWeights() }
 
     var rng = RandomSource(seed: 1)
     let x = Tensor.normal(geometry.inputShape, using: &rng).blocked().detached().requiringGrad()
     let weight = Tensor.normal(geometry.weightShape, std: 0.05, using: &rng).requiringGrad()
     let bias = Tensor.normal([64], using: &rng).requiringGrad()
     let upstream = Tensor.normal(geometry.outputShape, using: &rng).blocked().detached()
-    let opForward = BenchmarkTimer.median {
+    // Raw and op runs alternate so that both see the same load on a shared machine.
+    let (rawForward, opForward) = BenchmarkTimer.medians({ raw.forward() }, {
         _ = conv2d(x, weight: weight, bias: bias, padding: .symmetric(1))
-    }
-    let opTraining = BenchmarkTimer.median {
+    })
+    let (rawTraining, opTraining) = BenchmarkTimer.medians({ raw.forward(); raw.backwardData(); raw.backwardWeights() }, {
         for t in [x, weight, bias] { t.grad = nil }
         conv2d(x, weight: weight, bias: bias, padding: .symmetric(1)).backward(upstream)
-    }
+    })
 
     func row(_ name: String, _ ms: Double, flop: Double) {
-        print(String(format: "  %-44@ %8.2f ms  %7.1f GFLOP/s", name as NSString, ms, flop / ms * 1e3))
+        print(String(format: "  %-40@ %8.2f ms  %7.1f GFLOP/s", name as NSString, ms, flop / ms * 1e3))
     }
     print("conv 3×3 64→64 pad 1 on 1×64×128×128 (\(String(format: "%.2f", gflop)) GFLOP forward):")
     row("raw oneDNN forward", rawForward, flop: gflop)
@@ -54,17 +53,29 @@ func runEngineBenchmarks() {
 
 enum BenchmarkTimer {
     static let warmUp = 3
-    static let runs = 11
+    static let runs = 15
+
+    /// Median wall times in milliseconds of `a` and `b`, run alternately.
+    static func medians(_ a: () -> Void, _ b: () -> Void) -> (Double, Double) {
+        for _ in 0..<warmUp { a(); b() }
+        var (timesA, timesB): ([Double], [Double]) = ([], [])
+        for _ in 0..<runs {
+            timesA.append(milliseconds(a))
+            timesB.append(milliseconds(b))
+        }
+        return (timesA.sorted()[runs / 2], timesB.sorted()[runs / 2])
+    }
+
+    static func milliseconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
 
     /// Median wall time of `body` in milliseconds.
     static func median(_ body: () -> Void) -> Double {
         for _ in 0..<warmUp { body() }
-        var times: [Double] = []
-        for _ in 0..<runs {
-            let start = DispatchTime.now().uptimeNanoseconds
-            body()
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
+        let times = (0..<runs).map { _ in milliseconds(body) }
         return times.sorted()[runs / 2]
     }
 }
