@@ -1,6 +1,10 @@
 // LatentBenchmarks [suite…]: runs the named suites (all when none is named). Build with -c release.
+import LatentTasks
+
+ProcessSetup.prepareThreads()
 let suites: [String: () throws -> Void] = [
     "codecs": { try runCodecBenchmarks() },
+    "engine": { runEngineBenchmarks() },
 ]
 let requested = CommandLine.arguments.dropFirst()
 for name in requested.isEmpty ? suites.keys.sorted() : Array(requested) {
