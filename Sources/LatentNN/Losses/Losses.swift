@@ -47,4 +47,27 @@ public enum Loss {
     public static func generatorNonSaturating(fakeLogits: Tensor) -> Tensor {
         binaryCrossEntropy(logits: fakeLogits, target: 1)
     }
+
+    /// The sparse-autoencoder penalty Σ_j KL(ρ ‖ ρ̂_j) = Σ_j ρ·log(ρ/ρ̂_j) + (1 − ρ)·log((1 − ρ)/(1 − ρ̂_j)),
+    /// where ρ = `target` is the wanted mean activation and ρ̂_j the batch mean of unit j's
+    /// activation (which must lie in (0, 1), e.g. after a sigmoid). Summed over units, not averaged.
+    /// activations: [N, F] (unit = feature, mean over N) or [N, C, H, W] (unit = channel,
+    /// mean over N, H, W).
+    public static func sparsityKL(activations: Tensor, target rho: Float) -> Tensor {
+        precondition(rho > 0 && rho < 1, "sparsityKL: target \(rho) outside (0, 1)")
+        let axes: [Int]
+        switch activations.rank {
+        case 2: axes = [0]
+        case 4: axes = [0, 2, 3]
+        default: preconditionFailure("sparsityKL wants [N, F] or [N, C, H, W], got \(activations.shape)")
+        }
+        // A unit that never (or always) fires would make a log infinite; the clamp keeps the
+        // penalty finite and, as the clamp passes no gradient there, leaves such units alone.
+        let epsilon: Float = 1e-6
+        let rhoHat = activations.mean(axes: axes).clamped(epsilon, 1 - epsilon)
+        // ρ·log(ρ/ρ̂) written as −ρ·log(ρ̂/ρ): one log per term, no cancellation between large terms.
+        let active = (rhoHat * (1 / rho)).log() * -rho
+        let inactive = ((1 - rhoHat) * (1 / (1 - rho))).log() * -(1 - rho)
+        return (active + inactive).sum()
+    }
 }

@@ -1,7 +1,9 @@
 /// The sizes of one 2-D convolution, shared by every backend.
 ///
-/// x: [N, Cin, H, W], weight: [Cout, Cin, KH, KW], y: [N, Cout, OH, OW] with
+/// x: [N, Cin, H, W], weight: [Cout, Cin / groups, KH, KW], y: [N, Cout, OH, OW] with
 /// OH = (H + padTop + padBottom − dilationH·(KH − 1) − 1) / strideH + 1 (likewise OW).
+/// With `groups` G, channels split into G independent convolutions: output channel co sees
+/// only the input channels of its group, co / (Cout / G) (PyTorch's `groups`).
 /// Padding may be asymmetric ('same' with an even effective kernel pads more at the end,
 /// as PyTorch does). A transposed convolution is described by the geometry of the
 /// convolution it is the adjoint of: its input is that convolution's y, its output the x.
@@ -21,33 +23,40 @@ public struct ConvolutionGeometry: Hashable, Sendable, CustomStringConvertible {
     public var padLeft: Int = 0
     public var padBottom: Int = 0
     public var padRight: Int = 0
+    public var groups: Int = 1
 
     public init(batch: Int, inChannels: Int, outChannels: Int, inHeight: Int, inWidth: Int,
                 kernelHeight: Int, kernelWidth: Int, strideH: Int = 1, strideW: Int = 1,
                 dilationH: Int = 1, dilationW: Int = 1,
-                padTop: Int = 0, padLeft: Int = 0, padBottom: Int = 0, padRight: Int = 0) {
+                padTop: Int = 0, padLeft: Int = 0, padBottom: Int = 0, padRight: Int = 0, groups: Int = 1) {
+        precondition(groups > 0 && inChannels % groups == 0 && outChannels % groups == 0,
+                     "\(groups) groups do not divide \(inChannels) input and \(outChannels) output channels")
         self.batch = batch; self.inChannels = inChannels; self.outChannels = outChannels
         self.inHeight = inHeight; self.inWidth = inWidth
         self.kernelHeight = kernelHeight; self.kernelWidth = kernelWidth
         self.strideH = strideH; self.strideW = strideW
         self.dilationH = dilationH; self.dilationW = dilationW
         self.padTop = padTop; self.padLeft = padLeft; self.padBottom = padBottom; self.padRight = padRight
+        self.groups = groups
     }
 
     public var outHeight: Int { (inHeight + padTop + padBottom - dilationH * (kernelHeight - 1) - 1) / strideH + 1 }
     public var outWidth: Int { (inWidth + padLeft + padRight - dilationW * (kernelWidth - 1) - 1) / strideW + 1 }
 
     public var inputShape: [Int] { [batch, inChannels, inHeight, inWidth] }
-    public var weightShape: [Int] { [outChannels, inChannels, kernelHeight, kernelWidth] }
+    public var weightShape: [Int] { [outChannels, groupInChannels, kernelHeight, kernelWidth] }
+    /// Input and output channels of one group.
+    public var groupInChannels: Int { inChannels / groups }
+    public var groupOutChannels: Int { outChannels / groups }
     public var outputShape: [Int] { [batch, outChannels, outHeight, outWidth] }
 
     /// Multiply-adds × 2 of the forward pass.
     public var flops: Double {
-        2 * Double(batch * outChannels * outHeight * outWidth) * Double(inChannels * kernelHeight * kernelWidth)
+        2 * Double(batch * outChannels * outHeight * outWidth) * Double(groupInChannels * kernelHeight * kernelWidth)
     }
 
     public var description: String {
-        "conv \(inputShape)→\(outputShape) k\(kernelHeight)×\(kernelWidth) s\(strideH),\(strideW) d\(dilationH),\(dilationW) p\(padTop),\(padLeft),\(padBottom),\(padRight)"
+        "conv \(inputShape)→\(outputShape) k\(kernelHeight)×\(kernelWidth) s\(strideH),\(strideW) d\(dilationH),\(dilationW) p\(padTop),\(padLeft),\(padBottom),\(padRight)\(groups > 1 ? " g\(groups)" : "")"
     }
 }
 
@@ -63,8 +72,8 @@ protocol ConvolutionKernels {
 }
 
 /// A transposed convolution is the adjoint of the convolution whose geometry it carries:
-/// x: [N, Cin_T = geometry.outChannels, H = OH, W = OW], weight: [Cin_T, Cout_T, KH, KW]
-/// (PyTorch's layout, which is exactly the adjoint convolution's [Cout, Cin, KH, KW]),
+/// x: [N, Cin_T = geometry.outChannels, H = OH, W = OW], weight: [Cin_T, Cout_T / groups, KH, KW]
+/// (PyTorch's layout, which is exactly the adjoint convolution's [Cout, Cin / groups, KH, KW]),
 /// y: [N, Cout_T = geometry.inChannels, geometry.inHeight, geometry.inWidth].
 /// Backends may override these with dedicated primitives; the defaults reuse the
 /// convolution passes.

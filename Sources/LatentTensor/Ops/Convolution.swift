@@ -54,19 +54,20 @@ private func gradientThroughActivation(_ g: Tensor, output: Tensor, activation: 
 }
 
 /// y = activation(conv2d(x, weight) + bias)
-/// x: [N, Cin, H, W], weight: [Cout, Cin, KH, KW], bias: [Cout] → y: [N, Cout, OH, OW]
+/// x: [N, Cin, H, W], weight: [Cout, Cin / groups, KH, KW], bias: [Cout] → y: [N, Cout, OH, OW]
 public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                    stride: (Int, Int) = (1, 1), padding: Padding = .valid, dilation: (Int, Int) = (1, 1),
-                   activation: Activation = .identity) -> Tensor {
+                   groups: Int = 1, activation: Activation = .identity) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4, "conv2d wants x [N, C, H, W] and weight [Cout, Cin, KH, KW], got \(x.shape), \(weight.shape)")
-    precondition(x.shape[1] == weight.shape[1], "conv2d: input has \(x.shape[1]) channels, weight expects \(weight.shape[1])")
+    precondition(x.shape[1] == weight.shape[1] * groups,
+                 "conv2d: input has \(x.shape[1]) channels, weight expects \(weight.shape[1]) × \(groups) groups")
     let (ph0, ph1) = padding.amounts(axis: 0, input: x.shape[2], kernel: weight.shape[2], stride: stride.0, dilation: dilation.0)
     let (pw0, pw1) = padding.amounts(axis: 1, input: x.shape[3], kernel: weight.shape[3], stride: stride.1, dilation: dilation.1)
     let geometry = ConvolutionGeometry(
         batch: x.shape[0], inChannels: x.shape[1], outChannels: weight.shape[0],
         inHeight: x.shape[2], inWidth: x.shape[3], kernelHeight: weight.shape[2], kernelWidth: weight.shape[3],
         strideH: stride.0, strideW: stride.1, dilationH: dilation.0, dilationW: dilation.1,
-        padTop: ph0, padLeft: pw0, padBottom: ph1, padRight: pw1)
+        padTop: ph0, padLeft: pw0, padBottom: ph1, padRight: pw1, groups: groups)
     precondition(geometry.outHeight > 0 && geometry.outWidth > 0, "conv2d: empty output for \(geometry)")
     let kernels = Kernels.convolution
     let y = kernels.forward(x, weight: weight, bias: bias, geometry: geometry, activation: activation)
@@ -84,12 +85,12 @@ public func conv2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
 }
 
 /// y = activation(conv_transpose2d(x, weight) + bias), as PyTorch's `ConvTranspose2d`.
-/// x: [N, Cin, H, W], weight: [Cin, Cout, KH, KW], bias: [Cout] →
+/// x: [N, Cin, H, W], weight: [Cin, Cout / groups, KH, KW], bias: [Cout] →
 /// y: [N, Cout, (H − 1)·s − 2p + d·(K − 1) + outputPadding + 1, …]
 public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
                             stride: (Int, Int) = (1, 1), padding: (Int, Int) = (0, 0),
                             outputPadding: (Int, Int) = (0, 0), dilation: (Int, Int) = (1, 1),
-                            activation: Activation = .identity) -> Tensor {
+                            groups: Int = 1, activation: Activation = .identity) -> Tensor {
     precondition(x.rank == 4 && weight.rank == 4, "convTranspose2d wants x [N, C, H, W] and weight [Cin, Cout, KH, KW], got \(x.shape), \(weight.shape)")
     precondition(x.shape[1] == weight.shape[0], "convTranspose2d: input has \(x.shape[1]) channels, weight expects \(weight.shape[0])")
     precondition(outputPadding.0 < max(stride.0, dilation.0) && outputPadding.1 < max(stride.1, dilation.1),
@@ -101,11 +102,11 @@ public func convTranspose2d(_ x: Tensor, weight: Tensor, bias: Tensor? = nil,
     // The adjoint convolution maps y [outH, outW] back to x [H, W]; its bottom/right padding
     // absorbs the output padding so that its size formula is exact.
     let geometry = ConvolutionGeometry(
-        batch: x.shape[0], inChannels: weight.shape[1], outChannels: weight.shape[0],
+        batch: x.shape[0], inChannels: weight.shape[1] * groups, outChannels: weight.shape[0],
         inHeight: outH, inWidth: outW, kernelHeight: kh, kernelWidth: kw,
         strideH: stride.0, strideW: stride.1, dilationH: dilation.0, dilationW: dilation.1,
         padTop: padding.0, padLeft: padding.1,
-        padBottom: padding.0 - outputPadding.0, padRight: padding.1 - outputPadding.1)
+        padBottom: padding.0 - outputPadding.0, padRight: padding.1 - outputPadding.1, groups: groups)
     assert(geometry.outHeight == x.shape[2] && geometry.outWidth == x.shape[3])
     let kernels = Kernels.convolution
     let y = kernels.transposedForward(x, weight: weight, bias: bias, geometry: geometry, activation: activation)

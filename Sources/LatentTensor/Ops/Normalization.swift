@@ -30,6 +30,9 @@ public func batchNorm(_ x: Tensor, weight: Tensor? = nil, bias: Tensor? = nil,
                 rm[i] = (1 - momentum) * rm[i] + momentum * mean[i]
                 rv[i] = (1 - momentum) * rv[i] + momentum * variance[i] * unbias
             }
+            // Updated in place: caches keyed on storage versions must see the change.
+            runningMean.storage.markModified()
+            runningVar.storage.markModified()
         }
     } else {
         guard let runningMean, let runningVar else { preconditionFailure("batchNorm: evaluation needs running statistics") }

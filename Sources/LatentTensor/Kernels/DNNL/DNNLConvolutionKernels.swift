@@ -100,9 +100,9 @@ struct DNNLConvolutionKernels: TransposedConvolutionKernels {
                      "gradient \(gradOutput.shape) and input \(input.shape) do not fit \(p.geometry)")
         let pass = DNNLConvolutionPrimitives.pass(.init(
             problem: p, pass: .backwardWeights(withBias: withBias), inputLayouts: [input.layout, gradOutput.layout]))
-        // PyTorch's shapes: [Cout, Cin, KH, KW] for a convolution, [Cin_T, Cout_T, KH, KW] transposed.
-        let g = p.geometry
-        let dw = Tensor.empty([g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth])
+        // PyTorch's shapes: [Cout, Cin/G, KH, KW] for a convolution, [Cin_T, Cout_T/G, KH, KW]
+        // transposed; both are the geometry's weight shape.
+        let dw = Tensor.empty(p.geometry.weightShape)
         let db = withBias ? Tensor.empty(p.biasShape) : nil
         var outputs = [dw.storage.pointer]
         if let db { outputs.append(db.storage.pointer) }

@@ -15,16 +15,25 @@ struct DNNLConvolutionProblem: Hashable {
 
     var sourceShape: [Int] { transposed ? geometry.outputShape : geometry.inputShape }
     var destinationShape: [Int] { transposed ? geometry.inputShape : geometry.outputShape }
+    /// oneDNN's weight dims [O, I, KH, KW], O and I counted per destination and source;
+    /// grouped: [G, O/G, I/G, KH, KW].
     var weightDims: [Int] {
         let g = geometry
-        return transposed
-            ? [g.inChannels, g.outChannels, g.kernelHeight, g.kernelWidth]
-            : [g.outChannels, g.inChannels, g.kernelHeight, g.kernelWidth]
+        let (o, i) = transposed ? (g.inChannels, g.outChannels) : (g.outChannels, g.inChannels)
+        return g.groups == 1
+            ? [o, i, g.kernelHeight, g.kernelWidth]
+            : [g.groups, o / g.groups, i / g.groups, g.kernelHeight, g.kernelWidth]
     }
     var biasShape: [Int] { [destinationShape[1]] }
 
-    /// PyTorch's weight layout in oneDNN's terms.
-    var userWeights: dnnl_memory_desc_t { DNNLMemory.descriptor(weightDims, transposed ? dnnl_iohw : dnnl_oihw) }
+    /// PyTorch's weight layout in oneDNN's terms: [Cout, Cin/G, KH, KW] is (g)oihw; the
+    /// transposed [Cin_T, Cout_T/G, KH, KW], whose leading axis is the source's, is (g)iohw.
+    var userWeights: dnnl_memory_desc_t {
+        let tag = geometry.groups == 1
+            ? (transposed ? dnnl_iohw : dnnl_oihw)
+            : (transposed ? dnnl_giohw : dnnl_goihw)
+        return DNNLMemory.descriptor(weightDims, tag)
+    }
     var userBias: dnnl_memory_desc_t { DNNLMemory.descriptor(biasShape, dnnl_x) }
 
     var algorithm: dnnl_alg_kind_t { transposed ? dnnl_deconvolution_direct : dnnl_convolution_direct }

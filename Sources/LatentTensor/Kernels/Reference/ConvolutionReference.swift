@@ -1,6 +1,8 @@
 /// Direct convolution loops: the oracle the oneDNN kernels are tested against.
 /// Parallel over images × output channels (forward), images × input channels (backward data)
 /// and output channels (backward weights), so that no two workers write the same element.
+/// Grouped: an output channel co reads input channels group·Cin/G ..< (group + 1)·Cin/G,
+/// group = co / (Cout/G), through weight[co, ci − group·Cin/G].
 struct ConvolutionReference: ConvolutionKernels {
     func forward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry, activation: Activation) -> Tensor {
         let x = x.layout == .plain ? x : Reorder.toPlain(x)
@@ -13,11 +15,12 @@ struct ConvolutionReference: ConvolutionKernels {
             let out = py + (n * g.outChannels + co) * oh * ow
             let b = pb?[co] ?? 0
             for i in 0..<oh * ow { out[i] = b }
-            for ci in 0..<g.inChannels {
-                let plane = px + (n * g.inChannels + ci) * g.inHeight * g.inWidth
+            let firstInput = co / g.groupOutChannels * g.groupInChannels
+            for local in 0..<g.groupInChannels {
+                let plane = px + (n * g.inChannels + firstInput + local) * g.inHeight * g.inWidth
                 for ky in 0..<g.kernelHeight {
                     for kx in 0..<g.kernelWidth {
-                        let w = pw[((co * g.inChannels + ci) * g.kernelHeight + ky) * g.kernelWidth + kx]
+                        let w = pw[((co * g.groupInChannels + local) * g.kernelHeight + ky) * g.kernelWidth + kx]
                         for oy in 0..<oh {
                             let iy = oy * g.strideH - g.padTop + ky * g.dilationH
                             guard iy >= 0 && iy < g.inHeight else { continue }
@@ -45,11 +48,12 @@ struct ConvolutionReference: ConvolutionKernels {
         Parallel.forEach(g.batch * g.inChannels) { job in
             let (n, ci) = (job / g.inChannels, job % g.inChannels)
             let plane = pdx + (n * g.inChannels + ci) * g.inHeight * g.inWidth
-            for co in 0..<g.outChannels {
+            let (group, local) = (ci / g.groupInChannels, ci % g.groupInChannels)
+            for co in group * g.groupOutChannels..<(group + 1) * g.groupOutChannels {
                 let grad = pdy + (n * g.outChannels + co) * oh * ow
                 for ky in 0..<g.kernelHeight {
                     for kx in 0..<g.kernelWidth {
-                        let w = pw[((co * g.inChannels + ci) * g.kernelHeight + ky) * g.kernelWidth + kx]
+                        let w = pw[((co * g.groupInChannels + local) * g.kernelHeight + ky) * g.kernelWidth + kx]
                         for oy in 0..<oh {
                             let iy = oy * g.strideH - g.padTop + ky * g.dilationH
                             guard iy >= 0 && iy < g.inHeight else { continue }
@@ -82,8 +86,9 @@ struct ConvolutionReference: ConvolutionKernels {
                     for i in 0..<oh * ow { s += grad[i] }
                     pdb[co] += s
                 }
-                for ci in 0..<g.inChannels {
-                    let plane = px + (n * g.inChannels + ci) * g.inHeight * g.inWidth
+                let firstInput = co / g.groupOutChannels * g.groupInChannels
+                for local in 0..<g.groupInChannels {
+                    let plane = px + (n * g.inChannels + firstInput + local) * g.inHeight * g.inWidth
                     for ky in 0..<g.kernelHeight {
                         for kx in 0..<g.kernelWidth {
                             var s: Float = 0
@@ -96,7 +101,7 @@ struct ConvolutionReference: ConvolutionKernels {
                                     s += grad[oy * ow + ox] * plane[iy * g.inWidth + ix]
                                 }
                             }
-                            pdw[((co * g.inChannels + ci) * g.kernelHeight + ky) * g.kernelWidth + kx] += s
+                            pdw[((co * g.groupInChannels + local) * g.kernelHeight + ky) * g.kernelWidth + kx] += s
                         }
                     }
                 }
