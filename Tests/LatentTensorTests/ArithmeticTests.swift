@@ -40,7 +40,7 @@ final class ArithmeticTests: XCTestCase {
         let x = Tensor.normal([2, 32, 2, 3], using: &rng)
         let v = Tensor.normal([32], using: &rng), s = Tensor.normal([32], using: &rng)
         let blocked = x.blocked().addingPerChannel(v).multipliedPerChannel(s)
-        XCTAssertEqual(blocked.layout, .blocked16)
+        XCTAssertEqual(blocked.layout, .blocked)
         assertClose(blocked.toArray(), x.addingPerChannel(v).multipliedPerChannel(s).toArray())
         let small = Tensor.normal([1, 16, 2, 2], using: &rng)
         let r = Tensor.normal([1, 16, 2, 2], using: &rng)

@@ -22,7 +22,7 @@ final class DNNLConvolutionTests: XCTestCase {
 
     /// Activations with 16k channels go blocked, others plain: what the next layer expects.
     private func assertPreferredLayout(_ t: Tensor, _ what: String, file: StaticString = #filePath, line: UInt = #line) {
-        XCTAssertEqual(t.layout, t.shape[1] % 16 == 0 ? .blocked16 : .plain, "\(what) layout", file: file, line: line)
+        XCTAssertEqual(t.layout, t.shape[1] % TensorLayout.blockSize == 0 ? .blocked : .plain, "\(what) layout", file: file, line: line)
     }
 
     /// Half of the blockable inputs arrive blocked, as from a previous oneDNN layer.
@@ -188,7 +188,7 @@ final class DNNLConvolutionTests: XCTestCase {
             }
         }
         let fast = network(.dnnl), slow = network(.reference)
-        XCTAssertEqual(fast.hidden.layout, .blocked16, "hidden activations stay blocked between oneDNN layers")
+        XCTAssertEqual(fast.hidden.layout, .blocked, "hidden activations stay blocked between oneDNN layers")
         XCTAssertEqual(fast.output.layout, .plain, "3-channel output is plain")
         assertClose(fast.output, slow.output, "chain output")
         for (k, (g, r)) in zip(fast.grads, slow.grads).enumerated() {
@@ -206,7 +206,7 @@ final class DNNLConvolutionTests: XCTestCase {
             let target = Tensor.normal([2, 16, 3, 2], using: &rng)
             checkGradients([x, w, b]) { t in
                 let y = conv2d(t[0].blocked(), weight: t[1], bias: t[2], stride: (2, 2), padding: .symmetric(1), activation: .tanh)
-                XCTAssertEqual(y.layout, .blocked16)
+                XCTAssertEqual(y.layout, .blocked)
                 return (y - target).squared().sum()
             }
         }

@@ -10,6 +10,9 @@
 /// Number of logical CPUs the process may run on.
 int latent_cpu_count(void);
 
+/// 1 when the CPU has AVX-512F (oneDNN then prefers 16-channel blocks, else 8).
+int latent_cpu_has_avx512f(void);
+
 // MARK: - Shared result codes
 //
 // libpng and libjpeg report fatal errors by longjmp. Every entry point below establishes its own

@@ -11,7 +11,7 @@ enum ChannelKernels {
                 let v = b[job % c], base = job * hw
                 for i in 0..<hw { dst[base + i] = src[base + i] + v }
             }
-        case .blocked16:
+        case .blocked:
             let bs = TensorLayout.blockSize
             Parallel.forEach(n * c / bs) { job in
                 let cb = job % (c / bs), base = job * hw * bs
@@ -40,7 +40,7 @@ enum ChannelKernels {
                 }
                 dst[ci] = Float(total)
             }
-        case .blocked16:
+        case .blocked:
             let bs = TensorLayout.blockSize
             Parallel.forEach(c / bs) { cb in
                 var totals = [Double](repeating: 0, count: bs)

@@ -1,8 +1,8 @@
-/// Conversions between plain NCHW and oneDNN's nChw16c, in Swift (a simple strided copy).
+/// Conversions between plain NCHW and oneDNN's channel-blocked layout, in Swift (a strided copy).
 enum Reorder {
-    /// x: blocked [N, C/16, H, W, 16] → plain [N, C, H, W]
+    /// x: blocked [N, C/b, H, W, b] → plain [N, C, H, W]
     static func toPlain(_ x: Tensor) -> Tensor {
-        guard x.layout == .blocked16 else { return x }
+        guard x.layout == .blocked else { return x }
         let (n, c, hw) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
         let out = Tensor.empty(x.shape)
         let src = x.storage.pointer, dst = out.storage.pointer
@@ -20,12 +20,12 @@ enum Reorder {
         return out
     }
 
-    /// x: plain [N, C, H, W] with C % 16 == 0 → blocked [N, C/16, H, W, 16]
+    /// x: plain [N, C, H, W] with C % b == 0 → blocked [N, C/b, H, W, b], b = TensorLayout.blockSize
     static func toBlocked(_ x: Tensor) -> Tensor {
         guard x.layout == .plain else { return x }
         precondition(TensorLayout.canBlock(x.shape), "shape \(x.shape) cannot be blocked")
         let (n, c, hw) = (x.shape[0], x.shape[1], x.shape[2] * x.shape[3])
-        let out = Tensor.empty(x.shape, layout: .blocked16)
+        let out = Tensor.empty(x.shape, layout: .blocked)
         let src = x.storage.pointer, dst = out.storage.pointer
         let b = TensorLayout.blockSize
         for ni in 0..<n {
@@ -49,9 +49,9 @@ extension Tensor {
         return Autograd.record(Reorder.toPlain(self), inputs: [self]) { g in [Reorder.toBlocked(g)] }
     }
 
-    /// This tensor in oneDNN's nChw16c layout (differentiable; requires C % 16 == 0).
+    /// This tensor in oneDNN's channel-blocked layout (differentiable; requires C % blockSize == 0).
     public func blocked() -> Tensor {
-        guard layout != .blocked16 else { return self }
+        guard layout != .blocked else { return self }
         return Autograd.record(Reorder.toBlocked(self), inputs: [self]) { g in [Reorder.toPlain(g)] }
     }
 }

@@ -9,7 +9,7 @@
 enum ShapeKernels {
     /// (outer, inner) of `shape` around `axis`.
     static func frame(_ shape: [Int], axis: Int, layout: TensorLayout) -> (outer: Int, inner: Int) {
-        if layout == .blocked16 && axis == 1 { return (shape[0], shape[2] * shape[3]) }
+        if layout == .blocked && axis == 1 { return (shape[0], shape[2] * shape[3]) }
         let outer = shape[..<axis].reduce(1, *)
         let inner = shape[(axis + 1)...].reduce(1, *)
         return (outer, inner)
@@ -37,7 +37,7 @@ enum ShapeKernels {
     /// x[…, range, …] along `axis`. Keeps a blocked layout when the cut allows, else plain.
     static func slice(_ x: Tensor, axis: Int, range: Range<Int>) -> Tensor {
         var x = x
-        if x.layout == .blocked16 && !blockedCutIsContiguous(axis: axis, boundaries: [range.lowerBound, range.upperBound]) {
+        if x.layout == .blocked && !blockedCutIsContiguous(axis: axis, boundaries: [range.lowerBound, range.upperBound]) {
             x = Reorder.toPlain(x)
         }
         var shape = x.shape
@@ -53,7 +53,7 @@ enum ShapeKernels {
     /// The adjoint of `slice`: zeros of `shape` with g placed at `start` along `axis`.
     static func embed(_ g: Tensor, in shape: [Int], axis: Int, start: Int) -> Tensor {
         var g = g
-        if g.layout == .blocked16 && !blockedCutIsContiguous(axis: axis, boundaries: [start, shape[axis]]) {
+        if g.layout == .blocked && !blockedCutIsContiguous(axis: axis, boundaries: [start, shape[axis]]) {
             g = Reorder.toPlain(g)
         }
         let out = Tensor.zeros(shape, layout: g.layout)
@@ -69,11 +69,11 @@ enum ShapeKernels {
     static func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
         var offsets = [0]
         for t in tensors { offsets.append(offsets.last! + t.shape[axis]) }
-        let blocked = tensors.allSatisfy { $0.layout == .blocked16 } && blockedCutIsContiguous(axis: axis, boundaries: offsets)
+        let blocked = tensors.allSatisfy { $0.layout == .blocked } && blockedCutIsContiguous(axis: axis, boundaries: offsets)
         let parts = blocked ? tensors : tensors.map { Reorder.toPlain($0) }
         var shape = tensors[0].shape
         shape[axis] = offsets.last!
-        let out = Tensor.empty(shape, layout: blocked ? .blocked16 : .plain)
+        let out = Tensor.empty(shape, layout: blocked ? .blocked : .plain)
         let (outer, inner) = frame(shape, axis: axis, layout: out.layout)
         for (k, part) in parts.enumerated() {
             copySlabs(from: part.storage.pointer, srcAxis: part.shape[axis], srcStart: 0,

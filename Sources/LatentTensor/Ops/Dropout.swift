@@ -13,7 +13,7 @@ public func dropout(_ x: Tensor, probability: Float, training: Bool, using rng: 
     var mask = Tensor.empty(x.shape)
     let m = mask.storage.pointer
     for i in 0..<x.count { m[i] = rng.uniform() < probability ? 0 : keep }
-    if x.layout == .blocked16 { mask = Reorder.toBlocked(mask) }
+    if x.layout == .blocked { mask = Reorder.toBlocked(mask) }
     let y = ElementwiseKernels.binary(x, mask) { $0 * $1 }
     let savedMask = mask
     return Autograd.record(y, inputs: [x]) { g in [ElementwiseKernels.binary(g, savedMask) { $0 * $1 }] }

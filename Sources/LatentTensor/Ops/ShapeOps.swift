@@ -30,7 +30,7 @@ extension Tensor {
     }
 
     /// The elements with index in `range` along `axis` (a copy). A blocked tensor stays
-    /// blocked when cut between images or at multiples of 16 channels.
+    /// blocked when cut between images or at multiples of `TensorLayout.blockSize` channels.
     /// x: [d0, …, d_axis, …] → [d0, …, range.count, …]
     public func slice(axis: Int, range: Range<Int>) -> Tensor {
         precondition(axis >= 0 && axis < rank && range.lowerBound >= 0 && range.upperBound <= shape[axis],
@@ -65,7 +65,7 @@ extension Tensor {
 
 /// Joins tensors along `axis` (0: batch, 1: channels/features); all other dimensions must
 /// agree. Blocked inputs give a blocked result along axis 0, and along axis 1 when every
-/// piece has a multiple of 16 channels; mixed layouts give a plain result.
+/// piece has a multiple of `TensorLayout.blockSize` channels; mixed layouts give a plain result.
 public func concat(_ tensors: [Tensor], axis: Int) -> Tensor {
     precondition(!tensors.isEmpty, "concat of nothing")
     let first = tensors[0].shape

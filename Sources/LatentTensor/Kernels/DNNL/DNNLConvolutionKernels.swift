@@ -1,7 +1,7 @@
 /// Convolution and transposed convolution on oneDNN primitives.
 ///
-/// Activations come in plain or blocked; outputs whose channel count is a multiple of 16
-/// leave blocked (nChw16c) so the next layer reads them without a reorder, others plain.
+/// Activations come in plain or blocked; outputs whose channel count is a multiple of the block size
+/// leave blocked (nChw8c/16c) so the next layer reads them without a reorder, others plain.
 /// Weights stay in PyTorch's layout in the tensors (optimizers update them in place) and
 /// are reordered into the primitive's blocked format on every call: for the 3×3 64→64
 /// benchmark layer that copy is 147 KB, well under 1% of the convolution's time, and it

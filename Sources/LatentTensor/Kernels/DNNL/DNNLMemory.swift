@@ -17,13 +17,13 @@ enum DNNLMemory {
 
     /// The descriptor of an activation [N, C, H, W] as a tensor stores it.
     static func activation(_ shape: [Int], _ layout: TensorLayout) -> dnnl_memory_desc_t {
-        descriptor(shape, layout == .blocked16 ? dnnl_nChw16c : dnnl_nchw)
+        descriptor(shape, layout == .blocked ? (TensorLayout.blockSize == 16 ? dnnl_nChw16c : dnnl_nChw8c) : dnnl_nchw)
     }
 
     /// The layout kernels give an activation they produce: blocked whenever the channels allow,
     /// so that the next convolution consumes it without a reorder.
     static func preferredLayout(_ shape: [Int]) -> TensorLayout {
-        TensorLayout.canBlock(shape) ? .blocked16 : .plain
+        TensorLayout.canBlock(shape) ? .blocked : .plain
     }
 
     static func equal(_ a: dnnl_memory_desc_t, _ b: dnnl_memory_desc_t) -> Bool {
