@@ -49,7 +49,11 @@ public final class DenoiseUNet: Module {
 
     /// x: [N, C, H, W] with H, W multiples of `architecture.totalStride`, values in [0, 1]
     /// → the denoised image, same shape.
-    public func callAsFunction(_ x: Tensor) -> Tensor {
+    public func callAsFunction(_ x: Tensor) -> Tensor { forward(x).output }
+
+    /// The denoised image and the bottleneck code ([N, widths.last, H/s, W/s], after ReLU),
+    /// which the sparse-autoencoder objective penalises.
+    public func forward(_ x: Tensor) -> (output: Tensor, code: Tensor) {
         let factor = architecture.unshuffle
         var h = head(pixelUnshuffle(x, factor: factor), activation: .relu)
         var skips: [Tensor] = []
@@ -59,11 +63,12 @@ public final class DenoiseUNet: Module {
             h = downs[level](h, activation: .relu)
         }
         h = encoders[downs.count](h)
+        let code = h
         for level in stride(from: ups.count - 1, through: 0, by: -1) {
             h = ups[level](h, activation: .relu) + skips[level]
             h = decoders[level](h)
         }
         let noise = pixelShuffle(tail(h), factor: factor)
-        return x - noise
+        return (x - noise, code)
     }
 }

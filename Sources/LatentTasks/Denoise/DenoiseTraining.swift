@@ -147,7 +147,13 @@ public final class DenoiseTraining {
             let noisy = GaussianNoise.apply(clean, sigmas: sigmas, using: &rng)
             optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
             network.zeroGrad()
-            let objective = loss(network(noisy), clean)
+            let (output, code) = network.forward(noisy)
+            var objective = loss(output, clean)
+            if let rho = o.sparsity, o.sparsityWeight > 0 {
+                // The bottleneck's ReLU features are ≥ 0 and unbounded; tanh maps them into [0, 1),
+                // where the mean activation ρ̂ of each unit is the "firing rate" the KL term needs.
+                objective = objective + Loss.sparsityKL(activations: code.tanh(), target: rho) * o.sparsityWeight
+            }
             objective.backward()
             optimizer.step()
             step += 1

@@ -26,7 +26,7 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "Peak learning rate (cosine decay to 1e-5).") var lr: Float = 1e-3
     @Option(help: "Noise levels σ on the 0–255 scale, as A,B.") var sigmaRange: String = "0,55"
     @Option(help: "Loss: charbonnier, l1 or mse.") var loss: String = "charbonnier"
-    @Option(help: "Sparse-autoencoder target mean activation ρ of the bottleneck code.") var sparsity: Float?
+    @Option(help: "Sparse-autoencoder objective: target mean activation ρ of the bottleneck code (tanh of its ReLU features); without it, the plain denoising-AE objective.") var sparsity: Float?
     @Option(help: "Weight β of the sparsity penalty Σ KL(ρ‖ρ̂).") var sparsityWeight: Float = 1e-3
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
@@ -47,6 +47,7 @@ struct TrainDenoiseCommand: ParsableCommand {
         guard try parsedList(sigmaRange, "--sigma-range").count == 2 else { throw ValidationError("--sigma-range takes two numbers, A,B") }
         guard try parsedList(widths, "--widths").count >= 2 else { throw ValidationError("--widths needs at least two levels") }
         guard loss == "charbonnier" || loss == "l1" || loss == "mse" else { throw ValidationError("--loss must be charbonnier, l1 or mse") }
+        if let sparsity, !(sparsity > 0 && sparsity < 1) { throw ValidationError("--sparsity must be in (0, 1)") }
         guard steps > 0, batch > 0, patch >= 16 else { throw ValidationError("--steps and --batch must be positive, --patch at least 16") }
     }
 
