@@ -73,7 +73,7 @@ enum BenchmarkTimer {
     }
 
     /// Median wall time of `body` in milliseconds.
-    static func median(_ body: () -> Void) -> Double {
+    static func median(runs: Int = runs, warmUp: Int = warmUp, _ body: () -> Void) -> Double {
         for _ in 0..<warmUp { body() }
         let times = (0..<runs).map { _ in milliseconds(body) }
         return times.sorted()[runs / 2]

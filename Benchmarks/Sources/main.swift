@@ -5,6 +5,7 @@ ProcessSetup.prepareThreads()
 let suites: [String: () throws -> Void] = [
     "codecs": { try runCodecBenchmarks() },
     "engine": { runEngineBenchmarks() },
+    "models": { try runModelBenchmarks() },
 ]
 let requested = CommandLine.arguments.dropFirst()
 for name in requested.isEmpty ? suites.keys.sorted() : Array(requested) {

@@ -1,0 +1,44 @@
+import Foundation
+import LatentModels
+import LatentNN
+import LatentTasks
+import LatentTensor
+
+/// Every installed model's inference speed on a 1024×1024 photo (megapixels per second) and its
+/// training step (samples per second at the batch and patch size its card records).
+func runModelBenchmarks() throws {
+    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+    let photo = try Image(contentsOf: root.appendingPathComponent("Assets/astronaut.png").path).resized(width: 1024, height: 1024)
+    let models = ModelLocator.installed()
+    print("models: \(models.count) installed; 1024×1024 input, \(Engine.threads) threads, median of \(BenchmarkTimer.runs) runs after \(BenchmarkTimer.warmUp) warm-ups")
+    for (name, path) in models {
+        guard (try? ModelFile(path: path).kind) == DenoiserArchitecture.kindName else {
+            print("  \(name): no benchmark for this kind yet"); continue
+        }
+        let denoiser = try Denoiser(modelPath: path)
+        let input = denoiser.channels == 1 ? photo.grayscale() : photo.rgb()
+        let inference = BenchmarkTimer.median(runs: 5) { _ = denoiser.denoise(input) }
+        print("  \(name) inference: " + String(format: "%.0f ms per MP, %.2f MP/s", inference / 1.048576, 1048.576 / inference))
+
+        // One training step at the recorded batch and patch size (defaults 16 × 64²).
+        let options = (try? ModelFile(path: path).trainingJSON).flatMap { $0 }.flatMap { record -> DenoiseTrainingOptions? in
+            guard let data = record.data(using: .utf8),
+                  let fields = try? JSONSerialization.jsonObject(with: data) as? [String: String],
+                  let json = fields["options"]?.data(using: .utf8) else { return nil }
+            return try? JSONDecoder().decode(DenoiseTrainingOptions.self, from: json)
+        }
+        let (batch, patch) = (options?.batch ?? 16, options?.patch ?? 64)
+        let network = DenoiseUNet(denoiser.network.architecture, seed: 1)
+        let optimizer = Adam(network.namedParameters(), learningRate: 1e-4)
+        var rng = RandomSource(seed: 2)
+        let clean = Tensor.uniform([batch, denoiser.channels, patch, patch], using: &rng)
+        let noisy = clean + Tensor.normal(clean.shape, std: 0.1, using: &rng)
+        let step = BenchmarkTimer.median(runs: 5) {
+            network.zeroGrad()
+            Loss.charbonnier(network(noisy), clean).backward()
+            optimizer.step()
+        }
+        print("  \(name) training step: " + String(format: "%.0f ms for %d × %d², %.1f samples/s", step, batch, patch, Double(batch) * 1000 / step))
+    }
+}
