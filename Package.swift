@@ -37,9 +37,11 @@ let package = Package(
         ]),
         .executableTarget(name: "LatentBenchmarks", dependencies: ["LatentTasks"], path: "Benchmarks/Sources"),
 
-        .testTarget(name: "LatentImageTests", dependencies: ["LatentImage"]),
-        .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor"]),
-        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN"]),
+        // Helpers shared by the test targets (finite-difference gradient checks, seeded generators).
+        .target(name: "LatentTestSupport", dependencies: ["LatentTensor"], path: "Tests/LatentTestSupport"),
+        .testTarget(name: "LatentImageTests", dependencies: ["LatentImage", "LatentTestSupport"]),
+        .testTarget(name: "LatentTensorTests", dependencies: ["LatentTensor", "LatentTestSupport"]),
+        .testTarget(name: "LatentNNTests", dependencies: ["LatentNN", "LatentTestSupport"]),
         .testTarget(name: "LatentModelsTests", dependencies: ["LatentModels"]),
         .testTarget(name: "LatentTasksTests", dependencies: ["LatentTasks"]),
     ],

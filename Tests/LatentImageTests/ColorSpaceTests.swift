@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 @testable import LatentImage
 
 final class ColorSpaceTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LatentTestSupport
 @testable import LatentImage
 
 /// Mutated PNG and JPEG files (seeded): each one must decode or throw an `ImageError` — never

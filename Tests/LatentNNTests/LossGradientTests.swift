@@ -3,6 +3,7 @@
 // penalty) so that central differences with step 1e-2 are accurate.
 
 import XCTest
+import LatentTestSupport
 import LatentTensor
 @testable import LatentNN
 

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LatentTestSupport
 @testable import LatentNN
 
 final class SafeTensorsTests: XCTestCase {

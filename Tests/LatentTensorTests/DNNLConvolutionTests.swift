@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 import CLatentShim
 @testable import LatentTensor
 

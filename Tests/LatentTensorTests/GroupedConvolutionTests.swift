@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 @testable import LatentTensor
 
 /// Grouped convolution (PyTorch's `groups`): the reference against finite differences and

@@ -1,4 +1,5 @@
 import XCTest
+import LatentTestSupport
 @testable import LatentTensor
 
 final class PoolingTests: XCTestCase {

@@ -1,12 +1,12 @@
 import XCTest
-@testable import LatentTensor
+import LatentTensor
 
 /// Central finite differences of a scalar function of several tensors, compared with autograd.
 ///
 /// The forward runs in Float32, so the step is large (1e-2 on inputs scaled ~1) and the
 /// tolerance is stated per call; functions should be smooth near the sample points (tests
 /// keep ReLU/max-pool inputs away from their kinks).
-func checkGradients(_ inputs: [Tensor], step: Float = 1e-2, tolerance: Float = 2e-2,
+public func checkGradients(_ inputs: [Tensor], step: Float = 1e-2, tolerance: Float = 2e-2,
                     file: StaticString = #filePath, line: UInt = #line,
                     _ f: ([Tensor]) -> Tensor) {
     for t in inputs { t.requiresGrad = true; t.grad = nil }
