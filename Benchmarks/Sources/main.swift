@@ -1,6 +1,7 @@
 // LatentBenchmarks [suite…]: runs the named suites (all when none is named). Build with -c release.
 let suites: [String: () throws -> Void] = [
     "codecs": { try runCodecBenchmarks() },
+    "batch-fixtures": { try writeBatchFixtures() },
 ]
 let requested = CommandLine.arguments.dropFirst()
 for name in requested.isEmpty ? suites.keys.sorted() : Array(requested) {

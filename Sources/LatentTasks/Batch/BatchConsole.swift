@@ -40,6 +40,10 @@ public final class BatchConsole: BatchObserver {
             fflush(stdout)
         }
         if result.status == .error { err("\(command): \(result.input): \(result.message ?? "failed")") }
+        // Skips of finished work are only counted (a resumed run would print one per file).
+        if result.status == .skipped, !quiet, let message = result.message, message != BatchFileResult.outputExists {
+            err("\(command): \(result.input): skipped: \(message)")
+        }
     }
 
     public func progressed(_ progress: BatchProgress) {

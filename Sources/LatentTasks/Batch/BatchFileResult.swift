@@ -4,6 +4,9 @@ public struct BatchFileResult: Sendable, Equatable {
         case ok, skipped, error
     }
 
+    /// The message of a file skipped because its output is already there (a resumed run).
+    public static let outputExists = "output exists"
+
     public var input: String
     public var output: String?
     public var status: Status

@@ -135,7 +135,7 @@ public final class BatchRunner {
                 target = configuration.naming.target(for: input, fileExtension: ext)
             }
             if !configuration.overwrite && FileManager.default.fileExists(atPath: target.path) {
-                record(BatchFileResult(input: input.path, output: target.path, status: .skipped, message: "output exists",
+                record(BatchFileResult(input: input.path, output: target.path, status: .skipped, message: BatchFileResult.outputExists,
                                        milliseconds: milliseconds(since: start)), fast: true)
                 return nil
             }
