@@ -31,6 +31,7 @@ public final class BatchRunner {
     @discardableResult
     public func run() throws -> BatchSummary {
         try configuration.validate()
+        AllocatorTuning.returnLargeBuffersToTheSystem()
         started = Date()
         let plan = try BatchPlan(configuration: configuration, outputKind: task.outputKind)
         for note in plan.notes { observer.noted(note, input: nil) }

@@ -12,17 +12,18 @@ extension Denoiser: PlaneModel {
         return TileRequirements(margin: a.receptiveFieldRadius, alignment: a.totalStride, scale: 1)
     }
 
-    /// Live Float32 buffers per input pixel, counted from the widths: the window, its
-    /// pixel-unshuffled copy, the result and the residual (4·C), plus at each level about four
-    /// feature maps at once (a convolution's input and output, the skip kept for the decoder,
-    /// and oneDNN's reordered copy), each level having a quarter of the pixels of the one above.
-    /// Checked against measured peak RSS in docs/batch.md.
+    /// Live Float32 buffers per input pixel, counted from the widths: the window and its copies
+    /// on the way in and out (pixel-unshuffled, result, residual, reorders: 8·C), plus at each
+    /// level about six feature maps at once (a convolution's input and output, the skip kept for
+    /// the decoder, oneDNN's reordered and staging copies), each level having a quarter of the
+    /// pixels of the one above. Calibrated against peak RSS of one-tile runs (≈ 580 bytes per
+    /// window pixel for the default widths, where this gives 600); see docs/batch.md.
     public var activationBytesPerPixel: Int {
         let a = network.architecture
-        var floats = 4.0 * Double(a.channels)
+        var floats = 8.0 * Double(a.channels)
         var area = 1.0 / Double(a.unshuffle * a.unshuffle)
         for width in a.widths {
-            floats += 4 * Double(width) * area
+            floats += 6 * Double(width) * area
             area /= 4
         }
         return Int((floats * 4).rounded(.up))
