@@ -1,6 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#endif
+import CLatentShim
 
 /// Makes freed image and activation buffers go back to the system.
 ///
@@ -11,8 +9,6 @@ import Glibc
 /// without, 0.45 GB with (docs/batch.md).
 enum AllocatorTuning {
     static func returnLargeBuffersToTheSystem() {
-        #if canImport(Glibc)
-        _ = mallopt(M_MMAP_THRESHOLD, 1 << 20)
-        #endif
+        _ = latent_set_mmap_threshold(1 << 20)
     }
 }
