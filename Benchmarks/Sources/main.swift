@@ -1,4 +1,5 @@
-// LatentBenchmarks [suite…]: runs the named suites (all when none is named). Build with -c release.
+// LatentBenchmarks [suite…]: runs the named suites (the measuring ones when none is named).
+// Build with -c release.
 import LatentTasks
 
 ProcessSetup.prepareThreads()
@@ -6,9 +7,12 @@ let suites: [String: () throws -> Void] = [
     "codecs": { try runCodecBenchmarks() },
     "engine": { runEngineBenchmarks() },
     "models": { try runModelBenchmarks() },
+    // Not a measurement: writes the inputs that Benchmarks/batch-rss.sh measures.
+    "batch-fixtures": { try writeBatchFixtures() },
 ]
+let measuring = ["codecs", "engine", "models"]
 let requested = CommandLine.arguments.dropFirst()
-for name in requested.isEmpty ? suites.keys.sorted() : Array(requested) {
+for name in requested.isEmpty ? measuring : Array(requested) {
     guard let suite = suites[name] else {
         print("unknown suite \(name); available: \(suites.keys.sorted().joined(separator: ", "))")
         continue

@@ -127,4 +127,8 @@ void latent_interleaved_u8_to_planar(const uint8_t *src, int channels, size_t pi
 void latent_interleaved_u16_to_planar(const uint16_t *src, int channels, size_t pixels,
                                       float *planes, size_t plane_size, size_t offset);
 
+/// Fixes glibc's mmap threshold (disabling its dynamic growth) so large freed buffers are
+/// unmapped at once. Returns 1 on success, 0 where unsupported or refused.
+int latent_set_mmap_threshold(size_t bytes);
+
 #endif

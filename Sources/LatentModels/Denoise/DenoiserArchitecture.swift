@@ -29,6 +29,26 @@ public struct DenoiserArchitecture: Codable, Equatable, Sendable {
     /// Input sizes must be multiples of this (the apply code pads to it).
     public var totalStride: Int { unshuffle << (widths.count - 1) }
 
+    /// How far, in input pixels, an output pixel can see: an upper bound on the receptive-field
+    /// radius. Tiles need at least this much context on each side so that tiled and whole-image
+    /// results agree. Each 3×3 convolution at a level where one feature covers `f` input pixels
+    /// reaches `f` further; a 2×2 stride-2 convolution reaches `f`; a 2×2 stride-2 transposed
+    /// convolution maps one coarse cell (2f wide) to its outputs, so it can add up to `2f`;
+    /// the unshuffle block adds `unshuffle − 1`.
+    public var receptiveFieldRadius: Int {
+        var radius = (unshuffle - 1) + unshuffle  // block + head
+        for level in widths.indices {
+            let f = unshuffle << level
+            radius += encoderConvs[level] * f
+            if level + 1 < widths.count {
+                radius += f  // down
+                radius += 2 * f  // up (from the coarser level)
+                radius += decoderConvs[level] * f
+            }
+        }
+        return radius + unshuffle  // tail
+    }
+
     /// Multiply–adds × 2 per input pixel, for the model card and the speed budget.
     public var flopsPerPixel: Double {
         let packed = channels * unshuffle * unshuffle

@@ -30,6 +30,32 @@ public enum ReflectPadding {
         return out
     }
 
+    /// src: [C, H, W] → the window [C, windowHeight, windowWidth] whose top-left corner is at
+    /// (x0, y0) in image coordinates, which may lie outside the image: outside samples are
+    /// mirrored exactly as `pad` mirrors them, so a window of a padded image and the same window
+    /// read straight from the source are identical (this is what makes tiles agree).
+    public static func window(_ src: UnsafeBufferPointer<Float>, channels: Int, width: Int, height: Int,
+                              x0: Int, y0: Int, windowWidth: Int, windowHeight: Int) -> [Float] {
+        let columns = (0..<windowWidth).map { reflect(x0 + $0, width) }
+        // Columns inside the image form one contiguous run that can be copied as a block.
+        let inside = max(0, min(x0 + windowWidth, width) - max(x0, 0))
+        let firstInside = max(0, -x0)
+        return [Float](unsafeUninitializedCapacity: channels * windowWidth * windowHeight) { dst, initialized in
+            for c in 0..<channels {
+                for y in 0..<windowHeight {
+                    let row = c * width * height + reflect(y0 + y, height) * width
+                    let outRow = (c * windowHeight + y) * windowWidth
+                    for x in 0..<firstInside { dst[outRow + x] = src[row + columns[x]] }
+                    if inside > 0 {
+                        (dst.baseAddress! + outRow + firstInside).update(from: src.baseAddress! + row + max(x0, 0), count: inside)
+                    }
+                    for x in (firstInside + inside)..<windowWidth { dst[outRow + x] = src[row + columns[x]] }
+                }
+            }
+            initialized = channels * windowWidth * windowHeight
+        }
+    }
+
     /// src: [C, H, W] → the window [C, height, width] starting at (x0, y0).
     public static func crop(_ src: UnsafeBufferPointer<Float>, channels: Int, width: Int, height: Int,
                             x0: Int, y0: Int, cropWidth: Int, cropHeight: Int) -> [Float] {

@@ -1,0 +1,37 @@
+import LatentModels
+import LatentTensor
+
+/// The denoiser as a tiler sees it: same channels in and out, context of the U-Net's receptive
+/// field, windows aligned to its total stride.
+extension Denoiser: PlaneModel {
+    public var inputChannels: Int { channels }
+    public var outputChannels: Int { channels }
+
+    public var tileRequirements: TileRequirements {
+        let a = network.architecture
+        return TileRequirements(margin: a.receptiveFieldRadius, alignment: a.totalStride, scale: 1)
+    }
+
+    /// Live Float32 buffers per input pixel, counted from the widths: the window and its copies
+    /// on the way in and out (pixel-unshuffled, result, residual, reorders: 8·C), plus at each
+    /// level about six feature maps at once (a convolution's input and output, the skip kept for
+    /// the decoder, oneDNN's reordered and staging copies), each level having a quarter of the
+    /// pixels of the one above. Calibrated against peak RSS of one-tile runs (≈ 580 bytes per
+    /// window pixel for the default widths, where this gives 600); see docs/batch.md.
+    public var activationBytesPerPixel: Int {
+        let a = network.architecture
+        var floats = 8.0 * Double(a.channels)
+        var area = 1.0 / Double(a.unshuffle * a.unshuffle)
+        for width in a.widths {
+            floats += 6 * Double(width) * area
+            area /= 4
+        }
+        return Int((floats * 4).rounded(.up))
+    }
+
+    public func run(_ planes: [Float], width: Int, height: Int) -> [Float] {
+        Autograd.withoutGrad {
+            network(Tensor(planes, shape: [1, channels, height, width])).plain().toArray()
+        }
+    }
+}

@@ -1,0 +1,81 @@
+import Foundation
+import LatentModels
+import LatentNN
+
+/// What `latent models` shows about one installed model file.
+public struct InstalledModel {
+    public var name: String
+    public var path: String
+    /// The architecture's kind, e.g. "denoise-unet"; nil when the file is not a Latent model.
+    public var kind: String?
+    /// The task the kind serves: the kind's first word ("denoise" for "denoise-unet").
+    public var task: String? { kind.map { String($0.split(separator: "-").first ?? Substring($0)) } }
+    public var inputChannels: Int?
+    public var parameters: Int
+    public var bytesOnDisk: Int
+    /// Metric-like entries of the training record (PSNR, SSIM, loss, bits per pixel…), plus how
+    /// long and how far it trained.
+    public var metrics: [String: String]
+    /// Why the file could not be read, if it could not.
+    public var problem: String?
+
+    /// Reads the header and metadata of `path` (the weights are counted, not kept).
+    public init(name: String, path: String) {
+        self.name = name
+        self.path = path
+        bytesOnDisk = ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
+        parameters = 0
+        metrics = [:]
+        do {
+            let file = try ModelFile(path: path)
+            parameters = file.file.tensors.values.reduce(0) { $0 + $1.shape.reduce(1, *) }
+            kind = try? file.kind
+            if let json = try? file.architectureJSON,
+               let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
+                inputChannels = (object["channels"] as? NSNumber)?.intValue
+            }
+            if let training = file.trainingJSON,
+               let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] {
+                for (key, value) in object where Self.isMetric(key) { metrics[key] = "\(value)" }
+            }
+        } catch {
+            problem = "\(error)"
+        }
+    }
+
+    static func isMetric(_ key: String) -> Bool {
+        let k = key.lowercased()
+        return ["psnr", "ssim", "loss", "bpp", "metric", "steps", "wall_seconds"].contains { k.contains($0) }
+    }
+
+    /// Every model `ModelLocator.installed()` finds.
+    public static func all() -> [InstalledModel] {
+        ModelLocator.installed().map { InstalledModel(name: $0.name, path: $0.path) }
+    }
+
+    public var text: String {
+        var parts = [name, task.map { "\($0) (\(kind!))" } ?? "unknown kind"]
+        if let inputChannels { parts.append("\(inputChannels) channel" + (inputChannels == 1 ? "" : "s")) }
+        parts.append(Self.count(parameters) + " parameters")
+        parts.append(String(format: "%.1f MB", Double(bytesOnDisk) / 1e6))
+        parts += metrics.keys.sorted().map { "\($0) \(metrics[$0]!)" }
+        if let problem { parts.append("unreadable: \(problem)") }
+        return parts.joined(separator: "  ") + "\n    " + path
+    }
+
+    /// One JSON object (keys sorted); metrics as a nested object.
+    public var json: String {
+        var object: [String: Any] = ["name": name, "path": path, "parameters": parameters, "bytes": bytesOnDisk,
+                                     "metrics": metrics.mapValues { Double($0).map { $0 as Any } ?? $0 }]
+        object["kind"] = kind ?? NSNull()
+        object["task"] = task ?? NSNull()
+        object["input_channels"] = inputChannels ?? NSNull()
+        object["error"] = problem ?? NSNull()
+        let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
+        return String(decoding: data, as: UTF8.self)
+    }
+
+    static func count(_ n: Int) -> String {
+        n >= 1_000_000 ? String(format: "%.2fM", Double(n) / 1e6) : n >= 1000 ? String(format: "%.1fk", Double(n) / 1e3) : "\(n)"
+    }
+}
