@@ -38,9 +38,27 @@ public struct InstalledModel {
                let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] {
                 for (key, value) in object where Self.isMetric(key) { metrics[key] = "\(value)" }
             }
+            metrics.merge(Self.cardMetrics(forWeights: path)) { _, card in card }
         } catch {
             problem = "\(error)"
         }
+    }
+
+    /// Dev-set results from the model card (`<name>.json` beside the weights, written by
+    /// Pretrained/tools/make_card.py): e.g. "psnr σ=25 set12-gray" → "29.10".
+    static func cardMetrics(forWeights path: String) -> [String: String] {
+        let cardPath = (path as NSString).deletingPathExtension + ".json"
+        guard let data = FileManager.default.contents(atPath: cardPath),
+              let card = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let evaluations = card["evaluation"] as? [[String: Any]] else { return [:] }
+        var result: [String: String] = [:]
+        for entry in evaluations {
+            guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue,
+                  let sigma = (entry["sigma"] as? NSNumber)?.doubleValue else { continue }
+            let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
+            result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
+        }
+        return result
     }
 
     static func isMetric(_ key: String) -> Bool {
