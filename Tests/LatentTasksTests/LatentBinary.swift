@@ -11,8 +11,8 @@ enum LatentBinary {
     static func path() throws -> String {
         var candidates = [URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("latent").path,
                           Bundle.main.bundleURL.appendingPathComponent("latent").path]
-        for folder in [".build-batch", ".build"] {
-            candidates.append(packageRoot.appendingPathComponent("\(folder)/debug/latent").path)
+        for configuration in ["release", "debug"] {
+            candidates.append(packageRoot.appendingPathComponent(".build/\(configuration)/latent").path)
         }
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0) }) else {
             throw XCTSkip("the latent executable is not built (swift build first); looked in \(candidates)")
