@@ -42,6 +42,24 @@ func runEngineBenchmarks() {
     print(String(format: "  ratio conv2d / raw: forward %.2f×, forward+backward %.2f× (target ≤ 1.30×)",
                  opForward / rawForward, opTraining / rawTraining))
 
+    // A conv-heavy training step: four 3×3 64→64 convolutions with ReLU, forward and backward,
+    // allocating fresh 4 MiB activations and gradients every step as training does; TensorStorage
+    // buffers ≥ 4 MiB on transparent huge pages (default) against 4 KiB pages, alternating.
+    let weights = (0..<4).map { _ in Tensor.normal(geometry.weightShape, std: 0.05, using: &rng).requiringGrad() }
+    func step() {
+        for w in weights { w.grad = nil }
+        var h = x
+        for w in weights { h = conv2d(h, weight: w, bias: bias, padding: .symmetric(1)).relu() }
+        h.backward(upstream)
+    }
+    let defaultUses = latent_huge_page_uses()
+    let (hugeStep, smallStep) = BenchmarkTimer.medians({ latent_set_huge_page_uses(Int32(LATENT_HUGE_PAGES_TENSORS)); step() },
+                                                       { latent_set_huge_page_uses(0); step() })
+    latent_set_huge_page_uses(defaultUses)
+    row("4× conv+relu step, huge pages (default)", hugeStep, flop: 12 * gflop)
+    row("4× conv+relu step, 4 KiB pages", smallStep, flop: 12 * gflop)
+    print(String(format: "  ratio huge / 4 KiB pages: %.2f×", hugeStep / smallStep))
+
     let n = 1024
     let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng), c = Tensor.zeros([n, n])
     let gemm = BenchmarkTimer.median {

@@ -117,9 +117,8 @@ public enum JPEGCodec {
     private static func decodePlanar(_ reader: OpaquePointer, _ header: ImageHeader) throws -> Image {
         let count = header.storedWidth * header.storedHeight * header.layout.channelCount
         var code: Int32 = 0
-        let samples = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let samples = [Float](largeBufferCount: count) { buffer in
             code = latent_jpeg_reader_decode_planar(reader, buffer.baseAddress, count)
-            initialized = count
         }
         guard code == LATENT_OK else { throw error(code, reader) }
         let warnings = String(cString: latent_jpeg_reader_warnings(reader))
@@ -129,7 +128,7 @@ public enum JPEGCodec {
 
     private static func decodePixels(_ reader: OpaquePointer, _ header: ImageHeader) throws -> InterleavedPixels {
         let count = header.storedWidth * header.storedHeight * header.layout.channelCount
-        var data = [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var data = [UInt8](largeBufferCount: count) { _ in }
         let code = data.withUnsafeMutableBufferPointer { latent_jpeg_reader_decode(reader, $0.baseAddress, count) }
         guard code == LATENT_OK else { throw error(code, reader) }
         let warnings = String(cString: latent_jpeg_reader_warnings(reader))

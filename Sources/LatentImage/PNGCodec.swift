@@ -109,9 +109,8 @@ public enum PNGCodec {
     private static func decodePlanar(_ reader: OpaquePointer, _ header: ImageHeader) throws -> Image {
         let count = header.storedWidth * header.storedHeight * header.layout.channelCount
         var code: Int32 = 0
-        let samples = [Float](unsafeUninitializedCapacity: count) { buffer, initialized in
+        let samples = [Float](largeBufferCount: count) { buffer in
             code = latent_png_reader_decode_planar(reader, buffer.baseAddress, count)
-            initialized = count
         }
         guard code == LATENT_OK else { throw error(code, String(cString: latent_png_reader_error(reader))) }
         let warnings = String(cString: latent_png_reader_warnings(reader))
@@ -122,7 +121,7 @@ public enum PNGCodec {
     private static func decodePixels(_ reader: OpaquePointer, _ header: ImageHeader) throws -> InterleavedPixels {
         let bitDepth = header.bitDepth == 16 ? 16 : 8
         let count = header.storedWidth * header.storedHeight * header.layout.channelCount * bitDepth / 8
-        var data = [UInt8](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
+        var data = [UInt8](largeBufferCount: count) { _ in }
         let code = data.withUnsafeMutableBytes { latent_png_reader_decode(reader, $0.baseAddress, count) }
         guard code == LATENT_OK else { throw error(code, String(cString: latent_png_reader_error(reader))) }
         let warnings = String(cString: latent_png_reader_warnings(reader))
