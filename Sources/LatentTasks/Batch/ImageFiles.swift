@@ -24,7 +24,7 @@ public enum ImageFiles {
         for name in entries where !name.hasPrefix(".") {
             let path = (folder as NSString).appendingPathComponent(name)
             var childIsDirectory: ObjCBool = false
-            FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory)
+            _ = FileManager.default.fileExists(atPath: path, isDirectory: &childIsDirectory)
             if childIsDirectory.boolValue {
                 if recursive { result += try list(path, recursive: true) }
             } else if sniff(path) != nil {
