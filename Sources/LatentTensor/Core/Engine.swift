@@ -14,6 +14,7 @@ public enum Engine {
     nonisolated(unsafe) public static var backend: Backend = .dnnl
 
     /// Runs `body` with another backend, restoring the previous one afterwards.
+    @discardableResult
     public static func withBackend<T>(_ backend: Backend, _ body: () throws -> T) rethrows -> T {
         let previous = self.backend
         self.backend = backend
