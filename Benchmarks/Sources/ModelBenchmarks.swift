@@ -6,7 +6,9 @@ import LatentTensor
 
 /// Every installed model's inference speed on a 1024×1024 photo (megapixels per second) and its
 /// training step (samples per second at the batch and patch size its card records).
-func runModelBenchmarks() throws {
+/// With `json`, each model also gets one JSON line (`model`, `inference_mp_per_s`,
+/// `inference_ms_per_mp`, `train_samples_per_s`, `train_batch`, `train_patch`, `threads`).
+func runModelBenchmarks(json: Bool = false) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     let photo = try Image(contentsOf: root.appendingPathComponent("Assets/astronaut.png").path).resized(width: 1024, height: 1024)
@@ -40,5 +42,14 @@ func runModelBenchmarks() throws {
             optimizer.step()
         }
         print("  \(name) training step: " + String(format: "%.0f ms for %d × %d², %.1f samples/s", step, batch, patch, Double(batch) * 1000 / step))
+        if json {
+            print(JSONLine.encode([
+                "model": .string(name), "inference_ms_per_mp": .number((inference / 1.048576).rounded()),
+                "inference_mp_per_s": .number((104857.6 / inference).rounded() / 100),
+                "train_samples_per_s": .number((Double(batch) * 10000 / step).rounded() / 10),
+                "train_batch": .number(Double(batch)), "train_patch": .number(Double(patch)),
+                "threads": .number(Double(Engine.threads)),
+            ]))
+        }
     }
 }
