@@ -23,22 +23,15 @@ python3 Benchmarks/peers/bm3d_side_by_side.py --clean "$data/dev/mcmaster18" --n
 for model in gray color; do
     grep "\"denoise-$model\"" "$out/speed.jsonl" > "$out/speed-$model.json" || echo '{}' > "$out/speed-$model.json"
 done
-flops() { python3 -c "
-import json,struct,sys
-b=open(sys.argv[1],'rb'); n=struct.unpack('<Q',b.read(8))[0]; a=json.loads(json.loads(b.read(n))['__metadata__']['latent.architecture'])
-C,u,w,e,d=a['channels'],a['unshuffle'],a['widths'],a['encoderConvs'],a['decoderConvs']
-P=C*u*u; area=1/(u*u); f=2*9*P*w[0]*area
-for l in range(len(w)):
-    f+=e[l]*2*9*w[l]*w[l]*area
-    if l+1<len(w): f+=2*4*w[l]*w[l+1]*area/4+2*w[l]*w[l+1]*area+d[l]*2*9*w[l]*w[l]*area
-    area/=4
-print(f+2*9*w[0]*P/(u*u))" "$1"; }
+flops() {  # FLOPs per pixel as the architecture states it (`latent models --json`)
+    "$latent" models --json | python3 -c "import json,sys; print(next(m['flops_per_pixel'] for m in map(json.loads, sys.stdin) if m.get('name') == sys.argv[1]))" "$1"
+}
 
 python3 Pretrained/tools/make_card.py Pretrained/denoise-gray.safetensors \
     --title "blind Gaussian denoising of gray photos" --eval "$out/gray.jsonl" --baseline "$out/bm3d-gray.jsonl" \
-    --speed "$out/speed-gray.json" --flops-per-pixel "$(flops Pretrained/denoise-gray.safetensors)" \
+    --speed "$out/speed-gray.json" --flops-per-pixel "$(flops denoise-gray)" \
     --notes "${GRAY_NOTES:-}"
 python3 Pretrained/tools/make_card.py Pretrained/denoise-color.safetensors \
     --title "blind Gaussian denoising of colour photos" --eval "$out/color.jsonl" --baseline "$out/cbm3d-color.jsonl" \
-    --speed "$out/speed-color.json" --flops-per-pixel "$(flops Pretrained/denoise-color.safetensors)" \
+    --speed "$out/speed-color.json" --flops-per-pixel "$(flops denoise-color)" \
     --notes "${COLOR_NOTES:-}"

@@ -13,6 +13,8 @@ public struct InstalledModel {
     public var inputChannels: Int?
     public var parameters: Int
     public var bytesOnDisk: Int
+    /// Multiply–adds × 2 per input pixel, where the architecture states it.
+    public var flopsPerPixel: Double?
     /// Metric-like entries of the training record (PSNR, SSIM, loss, bits per pixel…), plus how
     /// long and how far it trained.
     public var metrics: [String: String]
@@ -33,6 +35,9 @@ public struct InstalledModel {
             if let json = try? file.architectureJSON,
                let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
                 inputChannels = (object["channels"] as? NSNumber)?.intValue
+            }
+            if kind == DenoiserArchitecture.kindName {
+                flopsPerPixel = try? file.architecture(DenoiserArchitecture.self).flopsPerPixel
             }
             if let training = file.trainingJSON,
                let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] {
@@ -76,6 +81,7 @@ public struct InstalledModel {
         if let inputChannels { parts.append("\(inputChannels) channel" + (inputChannels == 1 ? "" : "s")) }
         parts.append(Self.count(parameters) + " parameters")
         parts.append(String(format: "%.1f MB", Double(bytesOnDisk) / 1e6))
+        if let flopsPerPixel { parts.append(String(format: "%.0f kFLOP/pixel", flopsPerPixel / 1e3)) }
         parts += metrics.keys.sorted().map { "\($0) \(metrics[$0]!)" }
         if let problem { parts.append("unreadable: \(problem)") }
         return parts.joined(separator: "  ") + "\n    " + path
@@ -88,6 +94,7 @@ public struct InstalledModel {
         object["kind"] = kind ?? NSNull()
         object["task"] = task ?? NSNull()
         object["input_channels"] = inputChannels ?? NSNull()
+        object["flops_per_pixel"] = flopsPerPixel ?? NSNull()
         object["error"] = problem ?? NSNull()
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
