@@ -28,23 +28,13 @@ public final class Denoiser {
     public var channels: Int { network.architecture.channels }
 
     /// planes: [C, H, W] colour planes in [0, 1] (C = the model's channels) → denoised planes.
-    /// The image is mirror-padded to the model's stride (plus a margin, so that the borders
-    /// see image-like context), run in one pass without recording gradients, and cropped back.
-    public func denoise(planes: UnsafeBufferPointer<Float>, width: Int, height: Int, margin: Int = 8) -> [Float] {
-        let stride = network.architecture.totalStride
-        let (top, left) = (margin, margin)
-        let bottom = margin + ReflectPadding.amountToMultiple(height + 2 * margin, stride)
-        let right = margin + ReflectPadding.amountToMultiple(width + 2 * margin, stride)
-        let padded = ReflectPadding.pad(planes, channels: channels, width: width, height: height,
-                                        top: top, left: left, bottom: bottom, right: right)
-        let (pw, ph) = (width + left + right, height + top + bottom)
-        let output = Autograd.withoutGrad {
-            network(Tensor(padded, shape: [1, channels, ph, pw])).plain().toArray()
-        }
-        return output.withUnsafeBufferPointer {
-            ReflectPadding.crop($0, channels: channels, width: pw, height: ph, x0: left, y0: top,
-                                cropWidth: width, cropHeight: height)
-        }
+    /// Runs exactly as `latent denoise` does — tiles sized for `activationBudget` bytes, mirrored
+    /// context of the receptive field — so evaluations and benchmarks measure what users get.
+    public func denoise(planes: UnsafeBufferPointer<Float>, width: Int, height: Int,
+                        activationBudget: Int = 256 << 20) -> [Float] {
+        let tiler = TiledInference(tileSize: TiledInference.tileSize(forBudget: activationBudget, model: self),
+                                   requirements: tileRequirements)
+        return tiler.apply(self, planes: planes, width: width, height: height)
     }
 
     /// Denoises an image's colour planes (converted to the model's channel count) and keeps alpha.
