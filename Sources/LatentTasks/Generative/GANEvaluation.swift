@@ -62,19 +62,32 @@ public struct GANEvaluation {
         return total / Double(max(m * (m - 1) / 2, 1))
     }
 
-    /// For each row of `queries` [M, P], the distance to its nearest image of `set`,
-    /// through GEMMs over chunks of the set (‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b).
+    /// For each row of `queries` [M, P], the distance to its nearest image of `set`. The
+    /// search runs as GEMMs over chunks of the set (‖a − b‖² = ‖a‖² + ‖b‖² − 2a·b); that form
+    /// cancels badly for near-duplicates, so the winner's distance is recomputed directly.
     static func nearestDistances(_ queries: Tensor, to set: GenerativeImages, chunk: Int = 2048) -> [Double] {
-        var best = [Double](repeating: .infinity, count: queries.shape[0])
+        let m = queries.shape[0]
+        var best = [Double](repeating: .infinity, count: m)
+        var bestIndex = [Int](repeating: 0, count: m)
         for start in stride(from: 0, to: set.count, by: chunk) {
             let count = min(chunk, set.count - start)
             let references = set.batch(Array(start..<start + count)).reshaped([count, -1])
             let squared = squaredDistances(queries, references)
-            for i in best.indices {
-                for j in 0..<count { best[i] = min(best[i], squared[i * count + j]) }
+            for i in 0..<m {
+                for j in 0..<count where squared[i * count + j] < best[i] {
+                    best[i] = squared[i * count + j]
+                    bestIndex[i] = start + j
+                }
             }
         }
-        return best.map { $0.squareRoot() }
+        let q = queries.toArray(), p = queries.shape[1]
+        return (0..<m).map { i in
+            let reference = set.values(bestIndex[i])
+            return (0..<p).reduce(0.0) { sum, k in
+                let d = Double(q[i * p + k]) - Double(reference[k])
+                return sum + d * d
+            }.squareRoot()
+        }
     }
 
     /// ‖a_i − b_j‖², clamped at 0 against rounding. a: [M, P], b: [K, P] → M·K values, row-major.
