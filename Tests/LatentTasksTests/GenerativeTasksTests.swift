@@ -101,6 +101,16 @@ final class GenerativeTasksTests: XCTestCase {
         XCTAssertEqual(Array(cell.samples[0..<16]), Array(first.samples[0..<16]))
     }
 
+    /// The codes behind `latent generate --seed 7`, pinned: Benchmarks/peers/latent_models.py
+    /// (`LatentRandomSource`) rebuilds them from the same numbers.
+    func testSampleCodesArePinned() throws {
+        var rng = RandomSource(seed: 7)
+        XCTAssertEqual([rng.next(), rng.next()], [12_923_355_070_828_475_994, 5_142_052_590_334_782_674])
+        let model = GenerativeModel(network: .gan(DCGAN(GANArchitecture(imageSize: 16, channels: 1, latentDim: 3, widths: [8, 16]), seed: 0)))
+        XCTAssertEqual(model.sampleCodes(count: 1, seed: 7).toArray(), [-0.15157274901866913, 0.587099552154541, 0.09447186440229416])
+        XCTAssertEqual(model.sampleCodes(count: 1, seed: 7, temperature: 0.5).toArray()[1], 0.587099552154541 * 0.5)
+    }
+
     func testOutputChoice() throws {
         XCTAssertEqual(try GenerativeSampling.output(path: "x.png", count: nil, grid: "2x3"), .grid(path: "x.png", rows: 2, columns: 3))
         XCTAssertEqual(try GenerativeSampling.output(path: "x.png", count: 10, grid: nil), .grid(path: "x.png", rows: 3, columns: 4))
