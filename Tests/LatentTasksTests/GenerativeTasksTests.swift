@@ -172,6 +172,8 @@ final class GenerativeTasksTests: XCTestCase {
         // The "test" set is the training set here: its nearest distances are exactly 0.
         XCTAssertEqual(result.testNearestMedian, 0, accuracy: 1e-3)
         XCTAssertGreaterThan(result.sampleNearestMedian, 0.1)
+        XCTAssertEqual(result.testDuplicateFraction, 1)
+        XCTAssertEqual(result.sampleDuplicateFraction, 0)
         let distances = GANEvaluation.nearestDistances(train.batch([3]).reshaped([1, -1]), to: train)
         XCTAssertEqual(distances[0], 0, accuracy: 1e-3)
     }

@@ -17,11 +17,17 @@ public struct GANEvaluation {
     public var sampleNearestMean = 0.0
     public var sampleNearestMedian = 0.0
     public var testNearestMedian = 0.0
-    /// The 5th percentile of the test images' nearest distances.
+    /// The 5th percentile of the nearest distances of the test images that are not duplicates
+    /// of training images (FER-2013, behind faces48, has some across its splits).
     public var testNearestP5 = 0.0
-    /// Samples nearer to a training image than 95% of test images are: ≈ 0.05 when the
-    /// generator does not copy, → 1 when it does.
+    /// Samples nearer to a training image than 95% of (non-duplicate) test images are: ≈ 0.05
+    /// when the generator does not copy, → 1 when it does.
     public var fractionCloserThanP5 = 0.0
+    /// Near-duplicates: nearest training image within an RMS pixel difference of
+    /// `duplicateRMS` (about 2.5 gray levels), for samples and for test images.
+    public var sampleDuplicateFraction = 0.0
+    public var testDuplicateFraction = 0.0
+    public static let duplicateRMS = 0.01
     public var testImagesUsed = 0
     public var trainingImages = 0
 
@@ -48,8 +54,12 @@ public struct GANEvaluation {
         result.sampleNearestMean = sampleNearest.reduce(0, +) / Double(sampleNearest.count)
         result.sampleNearestMedian = sortedSamples[sortedSamples.count / 2]
         result.testNearestMedian = testNearest[testNearest.count / 2]
-        result.testNearestP5 = testNearest[testNearest.count * 5 / 100]
+        let duplicate = duplicateRMS * Double(train.valuesPerImage).squareRoot()
+        let unseen = testNearest.filter { $0 >= duplicate }
+        result.testNearestP5 = unseen.isEmpty ? 0 : unseen[unseen.count * 5 / 100]
         result.fractionCloserThanP5 = Double(sampleNearest.filter { $0 < result.testNearestP5 }.count) / Double(sampleCount)
+        result.sampleDuplicateFraction = Double(sampleNearest.filter { $0 < duplicate }.count) / Double(sampleCount)
+        result.testDuplicateFraction = Double(testNearest.count - unseen.count) / Double(max(testNearest.count, 1))
         return result
     }
 

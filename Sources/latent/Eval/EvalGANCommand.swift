@@ -9,8 +9,10 @@ struct EvalGANCommand: ParsableCommand {
         discussion: """
         Diversity: mean pairwise L2 distance of 64 samples (and of 64 test images, for scale). \
         Memorisation: each sample's distance to its nearest training image against the same for test \
-        images (up to --max-test, evenly spaced); a ratio ≪ 1 or many samples below the test set's 5th \
-        percentile mean the generator copies its training set.
+        images (up to --max-test, evenly spaced); a ratio ≪ 1, or many samples below the 5th \
+        percentile of the test distances (test images that duplicate a training image left out), means \
+        the generator copies its training set; near-duplicate rates (RMS pixel difference < 0.01) are shown \
+        for samples and test images (FER-2013, behind faces48, repeats some images across its splits).
         """)
 
     @OptionGroup var engine: EngineOptions
@@ -35,6 +37,7 @@ struct EvalGANCommand: ParsableCommand {
                     "sample_nearest_mean": .number(r.sampleNearestMean), "sample_nearest_median": .number(r.sampleNearestMedian),
                     "test_nearest_median": .number(r.testNearestMedian), "test_nearest_p5": .number(r.testNearestP5),
                     "memorisation_ratio": .number(r.memorisationRatio), "fraction_closer_than_test_p5": .number(r.fractionCloserThanP5),
+                    "sample_duplicate_fraction": .number(r.sampleDuplicateFraction), "test_duplicate_fraction": .number(r.testDuplicateFraction),
                     "test_images": .number(Double(r.testImagesUsed)), "training_images": .number(Double(r.trainingImages)),
                 ]))
             } else {
@@ -43,6 +46,8 @@ struct EvalGANCommand: ParsableCommand {
                              r.sampleNearestMedian, r.sampleNearestMean, r.testNearestMedian, r.testImagesUsed, r.testNearestP5))
                 print(String(format: "memorisation ratio %.3f (≈1 healthy, ≪1 copying); %.1f%% of samples closer than the test 5th percentile",
                              r.memorisationRatio, 100 * r.fractionCloserThanP5))
+                print(String(format: "near-duplicates of a training image (RMS < %.2f): %.1f%% of samples, %.1f%% of test images",
+                             GANEvaluation.duplicateRMS, 100 * r.sampleDuplicateFraction, 100 * r.testDuplicateFraction))
             }
         } catch let error as TaskError {
             FileHandle.standardError.write(Data("latent: \(error)\n".utf8)); throw ExitCode(1)
