@@ -22,7 +22,7 @@ public struct GenerativeImages {
 
     /// Loads every PNG/JPEG under `folder` (recursively, sorted by path).
     public init(folder: String, channels: Int, size: Int, limit: Int? = nil) throws {
-        precondition(channels == 1 || channels == 3 && size > 0)
+        precondition((channels == 1 || channels == 3) && size > 0, "channels must be 1 or 3 and size positive")
         self.size = size
         self.channels = channels
         var files = try ImageFiles.list(folder, recursive: true)

@@ -84,6 +84,7 @@ public final class GenerativeTraining {
 
         var meter = progress
         var sums: [String: Double] = [:]
+        var windowSteps = 0
         var last: [(String, Float)] = []
         trainer.module.train()
         while step < o.steps {
@@ -91,15 +92,16 @@ public final class GenerativeTraining {
             last = trainer.step(batch, using: &rng)
             step += 1
             for (name, value) in last { sums[name, default: 0] += Double(value) }
+            windowSteps += 1
             guard last.allSatisfy({ $0.1.isFinite }) else {
                 throw TaskError.invalidOption("training diverged at step \(step): \(last.map { "\($0.0) \($0.1)" }.joined(separator: ", ")); lower --lr")
             }
             // Window means of the other losses ride along on the progress line.
             var extra = ""
             if step % meter.every == 0 || step == o.steps {
-                let window = Double(step % meter.every == 0 ? meter.every : step % meter.every)
-                extra = last.dropFirst().map { String(format: "%@ %.4f", $0.0, sums[$0.0]! / window) }.joined(separator: "  ")
+                extra = last.dropFirst().map { String(format: "%@ %.4f", $0.0, sums[$0.0]! / Double(windowSteps)) }.joined(separator: "  ")
                 sums = [:]
+                windowSteps = 0
             }
             meter.record(step: step, loss: last[0].1, samples: o.batch, learningRate: trainer.optimizer.learningRate, extra: extra)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
