@@ -393,6 +393,198 @@ def build_denoise_unet(spec):
     return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs)
 
 
+# ---------------------------------------------------------------------------------------------
+# vae / ae (Sources/LatentModels/Generative/ConvAutoencoder.swift) and gan (DCGAN.swift)
+
+GENERATIVE_KEYS = {"kind", "imageSize", "channels", "latentDim", "widths"}
+
+
+def _generative_geometry(spec):
+    """Validates the shared generative schema; returns (image_size, channels, latent_dim, widths, bottom)."""
+    kind = spec["kind"]
+    unknown = set(spec) - GENERATIVE_KEYS
+    if unknown:
+        raise ValueError(f"{kind}: unknown keys {sorted(unknown)}")
+    missing = GENERATIVE_KEYS - set(spec)
+    if missing:
+        raise ValueError(f"{kind}: missing keys {sorted(missing)}")
+    size, channels, latent, widths = spec["imageSize"], spec["channels"], spec["latentDim"], spec["widths"]
+    if channels not in (1, 3):
+        raise ValueError(f"{kind}: channels must be 1 or 3, got {channels!r}")
+    if not (_is_int(latent) and latent > 0):
+        raise ValueError(f"{kind}: latentDim must be a positive integer, got {latent!r}")
+    if not (isinstance(widths, list) and widths and all(_is_int(w) and w > 0 for w in widths)):
+        raise ValueError(f"{kind}: widths must be a non-empty list of positive integers, got {widths!r}")
+    factor = 2 ** len(widths)
+    if not (_is_int(size) and size >= factor and size % factor == 0):
+        raise ValueError(f"{kind}: imageSize {size!r} is not a positive multiple of 2^{len(widths)}")
+    return size, channels, latent, widths, size // factor
+
+
+class ConvEncoder(nn.Module):
+    def __init__(self, channels, widths):
+        super().__init__()
+        self.convs = nn.ModuleList(nn.Conv2d(i, o, 4, stride=2, padding=1) for i, o in zip([channels] + widths[:-1], widths))
+
+    def forward(self, x):  # [N, C, S, S] -> [N, widths[-1] * b * b]
+        for conv in self.convs:
+            x = F.leaky_relu(conv(x), 0.2)
+        return x.flatten(1)
+
+
+class ConvDecoder(nn.Module):
+    def __init__(self, latent, channels, widths, bottom):
+        super().__init__()
+        coarse_first = widths[::-1]
+        self.bottom, self.bottom_width = bottom, coarse_first[0]
+        self.fromCode = nn.Linear(latent, coarse_first[0] * bottom * bottom)
+        self.ups = nn.ModuleList(nn.ConvTranspose2d(i, o, 4, stride=2, padding=1)
+                                 for i, o in zip(coarse_first[:-1], coarse_first[1:]))
+        self.toImage = nn.ConvTranspose2d(coarse_first[-1], channels, 4, stride=2, padding=1)
+
+    def forward(self, z):  # [N, D] -> Bernoulli logits [N, C, S, S]
+        h = F.relu(self.fromCode(z)).view(-1, self.bottom_width, self.bottom, self.bottom)
+        for up in self.ups:
+            h = F.relu(up(h))
+        return self.toImage(h)
+
+
+class ConvAutoencoder(nn.Module):
+    """Latent's `vae` (with toLogVariance) or `ae` (without). forward(x) reconstructs through
+    the posterior mean: sigmoid(decoder(toMean(encoder(x))))."""
+
+    def __init__(self, variational, size, channels, latent, widths, bottom):
+        super().__init__()
+        self.variational = variational
+        self.encoder = ConvEncoder(channels, widths)
+        features = widths[-1] * bottom * bottom
+        self.toMean = nn.Linear(features, latent)
+        self.toLogVariance = nn.Linear(features, latent) if variational else None
+        self.decoder = ConvDecoder(latent, channels, widths, bottom)
+
+    def encode(self, x):  # -> (mean [N, D], log variance [N, D] or None)
+        h = self.encoder(x)
+        return self.toMean(h), (self.toLogVariance(h) if self.variational else None)
+
+    def decode(self, z):  # -> images in (0, 1)
+        return torch.sigmoid(self.decoder(z))
+
+    def forward(self, x):
+        return self.decode(self.encode(x)[0])
+
+
+@architecture("vae")
+def build_vae(spec):
+    return ConvAutoencoder(True, *_generative_geometry(spec))
+
+
+@architecture("ae")
+def build_ae(spec):
+    return ConvAutoencoder(False, *_generative_geometry(spec))
+
+
+class UpsamplingBlock(nn.Module):
+    def __init__(self, i, o, kernel, stride, padding):
+        super().__init__()
+        self.conv = nn.ConvTranspose2d(i, o, kernel, stride=stride, padding=padding, bias=False)
+        self.norm = nn.BatchNorm2d(o)
+
+    def forward(self, x):
+        return F.relu(self.norm(self.conv(x)))
+
+
+class DownsamplingBlock(nn.Module):
+    def __init__(self, i, o):
+        super().__init__()
+        self.conv = nn.Conv2d(i, o, 4, stride=2, padding=1, bias=False)
+        self.norm = nn.BatchNorm2d(o)
+
+    def forward(self, x):
+        return F.leaky_relu(self.norm(self.conv(x)), 0.2)
+
+
+class DCGANGenerator(nn.Module):
+    def __init__(self, channels, latent, widths, bottom):
+        super().__init__()
+        coarse_first = widths[::-1]
+        self.latent = latent
+        self.blocks = nn.ModuleList([UpsamplingBlock(latent, coarse_first[0], bottom, 1, 0)] +
+                                    [UpsamplingBlock(i, o, 4, 2, 1) for i, o in zip(coarse_first[:-1], coarse_first[1:])])
+        self.toImage = nn.ConvTranspose2d(coarse_first[-1], channels, 4, stride=2, padding=1)
+
+    def forward(self, z):  # [N, D] -> [N, C, S, S] in [-1, 1]
+        h = z.view(-1, self.latent, 1, 1)
+        for block in self.blocks:
+            h = block(h)
+        return torch.tanh(self.toImage(h))
+
+
+class DCGANDiscriminator(nn.Module):
+    def __init__(self, channels, widths, bottom):
+        super().__init__()
+        self.fromImage = nn.Conv2d(channels, widths[0], 4, stride=2, padding=1)
+        self.blocks = nn.ModuleList(DownsamplingBlock(i, o) for i, o in zip(widths[:-1], widths[1:]))
+        self.toLogit = nn.Conv2d(widths[-1], 1, bottom)
+
+    def forward(self, x):  # [N, C, S, S] in [-1, 1] -> logits [N]
+        h = F.leaky_relu(self.fromImage(x), 0.2)
+        for block in self.blocks:
+            h = block(h)
+        return self.toLogit(h).view(-1)
+
+
+class DCGAN(nn.Module):
+    """Latent's `gan`. forward(z) gives images in [0, 1]: (generator(z) + 1) / 2."""
+
+    def __init__(self, size, channels, latent, widths, bottom):
+        super().__init__()
+        self.generator = DCGANGenerator(channels, latent, widths, bottom)
+        self.discriminator = DCGANDiscriminator(channels, widths, bottom)
+
+    def forward(self, z):
+        return (self.generator(z) + 1) * 0.5
+
+
+@architecture("gan")
+def build_gan(spec):
+    return DCGAN(*_generative_geometry(spec))
+
+
+class LatentRandomSource:
+    """Latent's RandomSource (xoshiro256** seeded by SplitMix64, Box-Muller normals in double),
+    so that `latent generate --seed S` codes can be rebuilt here: codes(count, dim) equals
+    GenerativeModel.sampleCodes(count:seed:) with temperature 1."""
+    MASK = (1 << 64) - 1
+
+    def __init__(self, seed):
+        s = seed & self.MASK
+        words = []
+        for _ in range(4):
+            s = (s + 0x9E3779B97F4A7C15) & self.MASK
+            z = s
+            z = ((z ^ (z >> 30)) * 0xBF58476D1CE4E5B9) & self.MASK
+            z = ((z ^ (z >> 27)) * 0x94D049BB133111EB) & self.MASK
+            words.append(z ^ (z >> 31))
+        self.s = words
+
+    def next(self):
+        s, M = self.s, self.MASK
+        r = (((s[1] * 5) & M) << 7 | ((s[1] * 5) & M) >> 57) & M
+        result = (r * 9) & M
+        t = (s[1] << 17) & M
+        s[2] ^= s[0]; s[3] ^= s[1]; s[1] ^= s[2]; s[0] ^= s[3]; s[2] ^= t
+        s[3] = ((s[3] << 45) | (s[3] >> 19)) & M
+        return result
+
+    def normal(self):
+        u1 = max((self.next() >> 11) * 2.0 ** -53, 2.0 ** -60)
+        u2 = (self.next() >> 11) * 2.0 ** -53
+        return float(np.float32(math.sqrt(-2 * math.log(u1)) * math.cos(2 * math.pi * u2)))
+
+    def codes(self, count, dim):
+        return torch.tensor([[self.normal() for _ in range(dim)] for _ in range(count)], dtype=torch.float32)
+
+
 def total_stride(module):
     """The multiple that input heights and widths must have (1 if the model does not care)."""
     return getattr(module, "total_stride", 1)

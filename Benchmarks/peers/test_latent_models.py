@@ -158,6 +158,46 @@ class PNGReaderTest(unittest.TestCase):
             np.testing.assert_array_equal(compare.read_png(path)[0], values.astype(np.float32) / 65535)
 
 
+class GenerativeModelsTest(unittest.TestCase):
+    """vae, ae and gan builders: strict round trips, shapes, and Latent's random codes."""
+
+    def test_generative_kinds_round_trip_strictly(self):
+        specs = [{"kind": "vae", "imageSize": 48, "channels": 1, "latentDim": 32, "widths": [32, 64, 128]},
+                 {"kind": "ae", "imageSize": 32, "channels": 3, "latentDim": 8, "widths": [8, 16, 32]},
+                 {"kind": "gan", "imageSize": 48, "channels": 1, "latentDim": 64, "widths": [32, 64, 128]}]
+        with tempfile.TemporaryDirectory() as directory:
+            for spec in specs:
+                path = os.path.join(directory, spec["kind"] + ".safetensors")
+                written = latent_models.write_random_model(path, spec, seed=2)
+                loaded = latent_models.load_model(path)
+                self.assertEqual(set(loaded.module.state_dict()), set(written.state_dict()))
+                size, channels = spec["imageSize"], spec["channels"]
+                with torch.no_grad():
+                    if spec["kind"] == "gan":
+                        images = loaded.module(torch.randn(2, spec["latentDim"]))
+                        self.assertEqual(loaded.module.discriminator(images * 2 - 1).shape, (2,))
+                    else:
+                        images = loaded.module(torch.rand(2, channels, size, size))
+                self.assertEqual(tuple(images.shape), (2, channels, size, size))
+                self.assertTrue(bool(((images >= 0) & (images <= 1)).all()))
+        state = latent_models.build_model(specs[0]).state_dict()
+        self.assertIn("toLogVariance.weight", state)
+        self.assertNotIn("toLogVariance.weight", latent_models.build_model(specs[1]).state_dict())
+
+    def test_generative_schema_is_checked(self):
+        with self.assertRaises(ValueError):
+            latent_models.build_model({"kind": "vae", "imageSize": 50, "channels": 1, "latentDim": 4, "widths": [8, 16]})
+        with self.assertRaises(ValueError):
+            latent_models.build_model({"kind": "gan", "imageSize": 32, "channels": 1, "latentDim": 4, "widths": [8], "extra": 1})
+
+    def test_random_source_matches_latent(self):
+        # The same numbers are pinned in Tests/LatentTasksTests/GenerativeTasksTests.swift.
+        source = latent_models.LatentRandomSource(7)
+        self.assertEqual([source.next(), source.next()], [12923355070828475994, 5142052590334782674])
+        codes = latent_models.LatentRandomSource(7).codes(1, 3)
+        np.testing.assert_array_equal(codes.numpy(), np.float32([[-0.15157274901866913, 0.587099552154541, 0.09447186440229416]]))
+
+
 # Stands in for `latent denoise IN -o DIR --model PATH --depth 16` (the command compare.py
 # calls), computing the result with PyTorch and writing a 16-bit PNG, so that compare.py's whole
 # Latent path (command, timing, 16-bit decoding, clamped comparison) is tested without Swift.

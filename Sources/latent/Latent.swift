@@ -8,7 +8,8 @@ struct Latent: ParsableCommand {
         abstract: "Apply and fine-tune trained neural networks on images.",
         version: "0.1.0",
         subcommands: [InfoCommand.self, ConvertCommand.self, DenoiseCommand.self, ModelsCommand.self,
-                      TrainCommand.self, EvalCommand.self])
+                      TrainCommand.self, EvalCommand.self,
+                      GenerateCommand.self, InterpolateCommand.self, AttributeCommand.self, ReconstructCommand.self])
 
     static func main() {
         ProcessSetup.prepareThreads()
