@@ -13,6 +13,9 @@ public final class TensorStorage {
 
     public func markModified() { version &+= 1 }
 
+    /// Copies derived from these values, stamped with `version` (see `DerivedValues`).
+    var derivedValues: DerivedValues?
+
     public init(count: Int) {
         precondition(count >= 0, "negative element count")
         self.count = count
