@@ -19,11 +19,8 @@ public final class TensorStorage {
     public init(count: Int) {
         precondition(count >= 0, "negative element count")
         self.count = count
-        var raw: UnsafeMutableRawPointer?
         let bytes = max(count, 1) * MemoryLayout<Float>.stride
-        guard posix_memalign(&raw, 64, bytes) == 0, let raw else {
-            fatalError("out of memory allocating \(bytes) bytes for a tensor")
-        }
+        let raw = StoragePool.allocate(bytes: bytes)  // recycled large buffers (StoragePool.swift)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
     }
 
@@ -33,7 +30,7 @@ public final class TensorStorage {
         pointer.initialize(repeating: 0, count: count)
     }
 
-    deinit { free(pointer) }
+    deinit { StoragePool.release(pointer, bytes: max(count, 1) * MemoryLayout<Float>.stride) }
 
     public var buffer: UnsafeMutableBufferPointer<Float> {
         UnsafeMutableBufferPointer(start: pointer, count: count)

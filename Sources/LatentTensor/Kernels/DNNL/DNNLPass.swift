@@ -17,7 +17,7 @@ struct DNNLOperand {
         if DNNLMemory.equal(user, chosen) {
             reorder = nil
         } else {
-            reorder = isOutput ? DNNLReorder(from: chosen, to: user) : DNNLReorder(from: user, to: chosen)
+            reorder = isOutput ? DNNLReorder.shared(from: chosen, to: user) : DNNLReorder.shared(from: user, to: chosen)
         }
     }
 }
