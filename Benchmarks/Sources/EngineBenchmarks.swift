@@ -72,6 +72,25 @@ enum BenchmarkTimer {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }
 
+    /// Median wall time and median process CPU time (all threads) of `body`, in milliseconds:
+    /// on a shared machine CPU time is the steadier measure of work.
+    static func medianWallAndCPU(runs: Int = runs, warmUp: Int = warmUp, _ body: () -> Void) -> (wall: Double, cpu: Double) {
+        for _ in 0..<warmUp { body() }
+        var walls: [Double] = [], cpus: [Double] = []
+        for _ in 0..<runs {
+            let cpu0 = processCPUMilliseconds()
+            walls.append(milliseconds(body))
+            cpus.append(processCPUMilliseconds() - cpu0)
+        }
+        return (walls.sorted()[runs / 2], cpus.sorted()[runs / 2])
+    }
+
+    static func processCPUMilliseconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
+    }
+
     /// Median wall time of `body` in milliseconds.
     static func median(runs: Int = runs, warmUp: Int = warmUp, _ body: () -> Void) -> Double {
         for _ in 0..<warmUp { body() }
