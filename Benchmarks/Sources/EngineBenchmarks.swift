@@ -43,8 +43,8 @@ func runEngineBenchmarks() {
                  opForward / rawForward, opTraining / rawTraining))
 
     // A conv-heavy training step: four 3×3 64→64 convolutions with ReLU, forward and backward,
-    // allocating fresh 4 MiB activations and gradients every step as training does; TensorStorage
-    // buffers ≥ 4 MiB on transparent huge pages (default) against 4 KiB pages, alternating.
+    // allocating 4 MiB activations and gradients every step as training does; with the storage
+    // pool recycling them (default) against fresh allocations every time, alternating.
     let weights = (0..<4).map { _ in Tensor.normal(geometry.weightShape, std: 0.05, using: &rng).requiringGrad() }
     func step() {
         for w in weights { w.grad = nil }
@@ -52,13 +52,13 @@ func runEngineBenchmarks() {
         for w in weights { h = conv2d(h, weight: w, bias: bias, padding: .symmetric(1)).relu() }
         h.backward(upstream)
     }
-    let defaultUses = latent_huge_page_uses()
-    let (hugeStep, smallStep) = BenchmarkTimer.medians({ latent_set_huge_page_uses(Int32(LATENT_HUGE_PAGES_TENSORS)); step() },
-                                                       { latent_set_huge_page_uses(0); step() })
-    latent_set_huge_page_uses(defaultUses)
-    row("4× conv+relu step, huge pages (default)", hugeStep, flop: 12 * gflop)
-    row("4× conv+relu step, 4 KiB pages", smallStep, flop: 12 * gflop)
-    print(String(format: "  ratio huge / 4 KiB pages: %.2f×", hugeStep / smallStep))
+    let poolCapacity = StoragePool.capacity
+    let (pooledStep, freshStep) = BenchmarkTimer.medians({ StoragePool.capacity = poolCapacity; step() },
+                                                         { StoragePool.capacity = 0; step() })
+    StoragePool.capacity = poolCapacity
+    row("4× conv+relu step, storage pool (default)", pooledStep, flop: 12 * gflop)
+    row("4× conv+relu step, fresh buffers", freshStep, flop: 12 * gflop)
+    print(String(format: "  ratio pooled / fresh: %.2f×", pooledStep / freshStep))
 
     let n = 1024
     let a = Tensor.normal([n, n], using: &rng), b = Tensor.normal([n, n], using: &rng), c = Tensor.zeros([n, n])
@@ -88,6 +88,25 @@ enum BenchmarkTimer {
         let start = DispatchTime.now().uptimeNanoseconds
         body()
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
+    /// Median wall time and median process CPU time (all threads) of `body`, in milliseconds:
+    /// on a shared machine CPU time is the steadier measure of work.
+    static func medianWallAndCPU(runs: Int = runs, warmUp: Int = warmUp, _ body: () -> Void) -> (wall: Double, cpu: Double) {
+        for _ in 0..<warmUp { body() }
+        var walls: [Double] = [], cpus: [Double] = []
+        for _ in 0..<runs {
+            let cpu0 = processCPUMilliseconds()
+            walls.append(milliseconds(body))
+            cpus.append(processCPUMilliseconds() - cpu0)
+        }
+        return (walls.sorted()[runs / 2], cpus.sorted()[runs / 2])
+    }
+
+    static func processCPUMilliseconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) * 1e3 + Double(t.tv_nsec) / 1e6
     }
 
     /// Median wall time of `body` in milliseconds.

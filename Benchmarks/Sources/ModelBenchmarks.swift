@@ -20,8 +20,10 @@ func runModelBenchmarks(json: Bool = false) throws {
         }
         let denoiser = try Denoiser(modelPath: path)
         let input = denoiser.channels == 1 ? photo.grayscale() : photo.rgb()
-        let inference = BenchmarkTimer.median(runs: 5) { _ = denoiser.denoise(input) }
-        print("  \(name) inference: " + String(format: "%.0f ms per MP, %.2f MP/s", inference / 1.048576, 1048.576 / inference))
+        let (inference, inferenceCPU) = BenchmarkTimer.medianWallAndCPU(runs: 5) { _ = denoiser.denoise(input) }
+        print("  \(name) inference: " + String(format: "%.0f ms per MP, %.2f MP/s; CPU %.2f s per MP (%.2f MP/s on %d cores if CPU-bound)",
+                                                inference / 1.048576, 1048.576 / inference, inferenceCPU / 1048.576,
+                                                1048.576 * Double(Engine.threads) / inferenceCPU, Engine.threads))
 
         // One training step at the recorded batch and patch size (defaults 16 × 64²).
         let options = (try? ModelFile(path: path).trainingJSON).flatMap { $0 }.flatMap { record -> DenoiseTrainingOptions? in
@@ -36,12 +38,12 @@ func runModelBenchmarks(json: Bool = false) throws {
         var rng = RandomSource(seed: 2)
         let clean = Tensor.uniform([batch, denoiser.channels, patch, patch], using: &rng)
         let noisy = clean + Tensor.normal(clean.shape, std: 0.1, using: &rng)
-        let step = BenchmarkTimer.median(runs: 5) {
+        let (step, stepCPU) = BenchmarkTimer.medianWallAndCPU(runs: 5) {
             network.zeroGrad()
             Loss.charbonnier(network(noisy), clean).backward()
             optimizer.step()
         }
-        print("  \(name) training step: " + String(format: "%.0f ms for %d × %d², %.1f samples/s", step, batch, patch, Double(batch) * 1000 / step))
+        print("  \(name) training step: " + String(format: "%.0f ms for %d × %d², %.1f samples/s; CPU %.0f ms", step, batch, patch, Double(batch) * 1000 / step, stepCPU))
         if json {
             print(JSONLine.encode([
                 "model": .string(name), "inference_ms_per_mp": .number((inference / 1.048576).rounded()),

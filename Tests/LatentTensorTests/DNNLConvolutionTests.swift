@@ -170,6 +170,103 @@ final class DNNLConvolutionTests: XCTestCase {
         }
     }
 
+    /// Kernel == stride, no padding: the pointwise-convolution-plus-shuffle path, on every
+    /// layout combination (blocked both sides, plain both sides, blocked taps·C but plain C).
+    func testPatchTransposedConvolutionMatchesReference() {
+        var rng = RandomSource(seed: 19)
+        let cases: [ConvolutionGeometry] = [
+            // The U-Net's upsampling: 2×2 stride 2, blocked → blocked.
+            transposedGeometry(batch: 2, inChannels: 32, outChannels: 16, height: 5, width: 7, kernel: (2, 2),
+                               stride: (2, 2), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1)),
+            transposedGeometry(batch: 1, inChannels: 16, outChannels: 32, height: 6, width: 3, kernel: (2, 2),
+                               stride: (2, 2), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1)),
+            // Unequal sides, plain channels both ways.
+            transposedGeometry(batch: 2, inChannels: 5, outChannels: 3, height: 4, width: 5, kernel: (3, 2),
+                               stride: (3, 2), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1)),
+            // 2 output channels: z has 2·4 = 8 channels (blocked on AVX2), y is plain.
+            transposedGeometry(batch: 1, inChannels: 16, outChannels: 2, height: 5, width: 4, kernel: (2, 2),
+                               stride: (2, 2), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1)),
+            // 4×4 stride 4, blocked in, 4 plain channels out (16·4 = 64 taps·channels).
+            transposedGeometry(batch: 1, inChannels: 24, outChannels: 4, height: 3, width: 4, kernel: (4, 4),
+                               stride: (4, 4), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1)),
+            // 1×1 stride 1 is also a patch scatter.
+            transposedGeometry(batch: 2, inChannels: 16, outChannels: 8, height: 4, width: 4, kernel: (1, 1),
+                               stride: (1, 1), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1)),
+        ]
+        for (i, g) in cases.enumerated() {
+            XCTAssertTrue(DNNLPatchTransposedConvolution.applies(g), "\(g)")
+            for trial in 0..<2 {
+                checkTransposed(g, activation: activations[(i + trial) % activations.count], rng: &rng)
+            }
+        }
+        // Near misses keep the deconvolution primitive.
+        let padded = transposedGeometry(batch: 1, inChannels: 16, outChannels: 16, height: 5, width: 5, kernel: (2, 2),
+                                        stride: (2, 2), padding: (0, 0), outputPadding: (1, 1), dilation: (1, 1))
+        XCTAssertFalse(DNNLPatchTransposedConvolution.applies(padded))
+        checkTransposed(padded, activation: .relu, rng: &rng)
+        let overlapping = transposedGeometry(batch: 1, inChannels: 16, outChannels: 16, height: 5, width: 5, kernel: (3, 3),
+                                             stride: (2, 2), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1))
+        XCTAssertFalse(DNNLPatchTransposedConvolution.applies(overlapping))
+    }
+
+    /// The op and its autograd through the fast path, against the reference backend.
+    func testPatchTransposedConvolutionGradientsThroughAutograd() {
+        var rng = RandomSource(seed: 20)
+        let x = Tensor.normal([2, 16, 5, 6], using: &rng)
+        let w = Tensor.normal([16, 8, 2, 2], std: 0.3, using: &rng), b = Tensor.normal([8], using: &rng)
+        let upstream = Tensor.normal([2, 8, 10, 12], using: &rng)
+        func run(_ backend: Backend) -> (Tensor, [Tensor]) {
+            Engine.withBackend(backend) {
+                let params = [x, w, b].map { $0.detached().requiringGrad() }
+                let y = convTranspose2d(params[0], weight: params[1], bias: params[2], stride: (2, 2), activation: .leakyReLU(0.1))
+                y.backward(upstream)
+                return (y, params.map { $0.grad ?? Tensor.zeros($0.shape) })
+            }
+        }
+        let fast = run(.dnnl), slow = run(.reference)
+        XCTAssertEqual(fast.0.layout, .blocked)
+        assertClose(fast.0, slow.0, "output")
+        for (k, (g, r)) in zip(fast.1, slow.1).enumerated() { assertClose(g, r, "gradient of parameter \(k)") }
+    }
+
+    /// Reordered weights are cached on the weight storage, refreshed after `markModified()`,
+    /// and freed with the weights.
+    func testReorderedWeightsAreCachedPerVersionAndFreedWithTheWeights() {
+        var rng = RandomSource(seed: 21)
+        let g = ConvolutionGeometry(batch: 1, inChannels: 16, outChannels: 32, inHeight: 8, inWidth: 8,
+                                    kernelHeight: 3, kernelWidth: 3, padTop: 1, padLeft: 1, padBottom: 1, padRight: 1)
+        let x = Reorder.toBlocked(Tensor.normal(g.inputShape, using: &rng))
+        weak var derived: TensorStorage?
+        do {
+            let w = Tensor.normal(g.weightShape, using: &rng)
+            let first = dnnl.forward(x, weight: w, bias: nil, geometry: g, activation: .identity)
+            XCTAssertEqual(DerivedValues.count(of: w.storage), 1, "the blocked copy is cached")
+            assertClose(dnnl.forward(x, weight: w, bias: nil, geometry: g, activation: .identity), first, tolerance: 0, "cached weights")
+            XCTAssertEqual(DerivedValues.count(of: w.storage), 1)
+            w.withUnsafeMutableBufferPointer { $0[3] -= 2 }  // marks the storage modified
+            assertClose(dnnl.forward(x, weight: w, bias: nil, geometry: g, activation: .identity),
+                        reference.forward(x, weight: w, bias: nil, geometry: g, activation: .identity), "after withUnsafeMutableBufferPointer")
+            w.storage.pointer[5] += 1
+            w.storage.markModified()
+            assertClose(dnnl.forward(x, weight: w, bias: nil, geometry: g, activation: .identity),
+                        reference.forward(x, weight: w, bias: nil, geometry: g, activation: .identity), "after markModified")
+            // The transposed fast path caches its pointwise weights (and their blocked copy) too.
+            let gt = transposedGeometry(batch: 1, inChannels: 32, outChannels: 16, height: 4, width: 4, kernel: (2, 2),
+                                        stride: (2, 2), padding: (0, 0), outputPadding: (0, 0), dilation: (1, 1))
+            let wt = Tensor.normal(gt.weightShape, using: &rng)
+            let xt = Reorder.toBlocked(Tensor.normal(gt.outputShape, using: &rng))
+            _ = dnnl.transposedForward(xt, weight: wt, bias: nil, geometry: gt, activation: .identity)
+            XCTAssertEqual(DerivedValues.count(of: wt.storage), 1)
+            derived = DNNLPatchTransposedConvolution.pointwiseWeights(wt, gt).storage
+            XCTAssertNotNil(derived)
+            wt.storage.markModified()
+            XCTAssertFalse(DNNLPatchTransposedConvolution.pointwiseWeights(wt, gt).storage === derived, "stale copy replaced")
+            XCTAssertNil(derived, "the replaced copy is freed")
+            derived = DNNLPatchTransposedConvolution.pointwiseWeights(wt, gt).storage
+        }
+        XCTAssertNil(derived, "derived copies die with their weights")
+    }
+
     func testConvReLUConvChainStaysBlockedAndMatchesReference() {
         var rng = RandomSource(seed: 14)
         let x = Tensor.normal([2, 3, 12, 10], using: &rng)
@@ -237,8 +334,9 @@ final class DNNLConvolutionTests: XCTestCase {
         let cached = DNNLConvolutionPrimitives.cachedPassCount
         let first = dnnl.forward(x, weight: w, bias: nil, geometry: g, activation: .relu).toArray()
         XCTAssertEqual(DNNLConvolutionPrimitives.cachedPassCount, cached, "a repeated geometry reuses its primitive")
-        // Weights updated in place (as an optimizer does) must be seen by the next call.
+        // Weights updated in place (as an optimizer does, marking them) must be seen by the next call.
         w.storage.pointer[0] += 1
+        w.storage.markModified()
         let second = dnnl.forward(x, weight: w, bias: nil, geometry: g, activation: .relu).toArray()
         XCTAssertNotEqual(first, second)
         assertClose(Tensor(second, shape: g.outputShape), reference.forward(x, weight: w, bias: nil, geometry: g, activation: .relu),

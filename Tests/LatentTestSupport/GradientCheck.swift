@@ -18,13 +18,18 @@ public func checkGradients(_ inputs: [Tensor], step: Float = 1e-2, tolerance: Fl
         }
         let p = t.storage.pointer
         var worst: Float = 0
+        // Each perturbation writes the tensor in place: mark it, so that caches of derived
+        // copies (oneDNN's reordered weights) see the new values.
         for i in 0..<t.count {
             let saved = p[i]
             p[i] = saved + step
+            t.storage.markModified()
             let up = Autograd.withoutGrad { f(inputs).item }
             p[i] = saved - step
+            t.storage.markModified()
             let down = Autograd.withoutGrad { f(inputs).item }
             p[i] = saved
+            t.storage.markModified()
             let numeric = (up - down) / (2 * step)
             let error = abs(numeric - analytic[i]) / max(1, abs(numeric), abs(analytic[i]))
             worst = max(worst, error)

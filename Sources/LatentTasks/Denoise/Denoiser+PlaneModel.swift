@@ -14,16 +14,18 @@ extension Denoiser: PlaneModel {
 
     /// Live Float32 buffers per input pixel, counted from the widths: the window and its copies
     /// on the way in and out (pixel-unshuffled, result, residual, reorders: 8·C), plus at each
-    /// level about six feature maps at once (a convolution's input and output, the skip kept for
-    /// the decoder, oneDNN's reordered and staging copies), each level having a quarter of the
-    /// pixels of the one above. Calibrated against peak RSS of one-tile runs (≈ 580 bytes per
-    /// window pixel for the default widths, where this gives 600); see docs/batch.md.
+    /// level about three feature maps at once (a convolution's input and output, the skip kept
+    /// for the decoder), each level having a quarter of the pixels of the one above. Calibrated
+    /// against peak RSS of one-tile runs: ≈ 580 bytes per window pixel for the default widths
+    /// while transposed convolutions ran as oneDNN deconvolutions with their staging copies,
+    /// ≈ 270 since they run as 1×1 convolutions (slope of peak RSS over 640²…1664² windows,
+    /// storage pool included), where this gives 348; see docs/batch.md.
     public var activationBytesPerPixel: Int {
         let a = network.architecture
         var floats = 8.0 * Double(a.channels)
         var area = 1.0 / Double(a.unshuffle * a.unshuffle)
         for width in a.widths {
-            floats += 6 * Double(width) * area
+            floats += 3 * Double(width) * area
             area /= 4
         }
         return Int((floats * 4).rounded(.up))

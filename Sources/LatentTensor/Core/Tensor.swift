@@ -101,8 +101,11 @@ public final class Tensor {
     }
 
     /// In-place access to the raw elements; only for parameters and freshly made tensors.
+    /// Marks the storage modified afterwards, so caches of derived copies (oneDNN's reordered
+    /// weights) refresh.
     public func withUnsafeMutableBufferPointer<R>(_ body: (UnsafeMutableBufferPointer<Float>) throws -> R) rethrows -> R {
-        try body(storage.buffer)
+        defer { storage.markModified() }
+        return try body(storage.buffer)
     }
 }
 

@@ -25,6 +25,23 @@ enum ElementwiseKernels {
         return out
     }
 
+    /// out[i] = a[i] + sign·b[i] (sign ±1): the U-Net's skip connections and residuals. A
+    /// closure-free loop that the compiler vectorizes; `binary` calls its closure per element.
+    static func addScaled(_ a: Tensor, _ b: Tensor, sign: Float) -> Tensor {
+        precondition(a.shape == b.shape, "shapes \(a.shape) and \(b.shape) differ")
+        let (a, b, layout) = sameLayout(a, b)
+        let out = Tensor.empty(a.shape, layout: layout)
+        let pa = a.storage.pointer, pb = b.storage.pointer, dst = out.storage.pointer
+        Parallel.forEachChunk(a.count) { range in
+            if sign > 0 {
+                for i in range { dst[i] = pa[i] + pb[i] }
+            } else {
+                for i in range { dst[i] = pa[i] - pb[i] }
+            }
+        }
+        return out
+    }
+
     /// out[i] = f(a[i], b[i], c[i]).
     @inline(__always)
     static func ternary(_ a: Tensor, _ b: Tensor, _ c: Tensor, _ f: (Float, Float, Float) -> Float) -> Tensor {

@@ -6,13 +6,13 @@ import Foundation
 extension Tensor {
     public static func + (a: Tensor, b: Tensor) -> Tensor {
         guard a.layout == b.layout else { return a.plain() + b.plain() }
-        let out = ElementwiseKernels.binary(a, b) { $0 + $1 }
+        let out = ElementwiseKernels.addScaled(a, b, sign: 1)
         return Autograd.record(out, inputs: [a, b]) { g in [g, g] }
     }
 
     public static func - (a: Tensor, b: Tensor) -> Tensor {
         guard a.layout == b.layout else { return a.plain() - b.plain() }
-        let out = ElementwiseKernels.binary(a, b) { $0 - $1 }
+        let out = ElementwiseKernels.addScaled(a, b, sign: -1)
         return Autograd.record(out, inputs: [a, b]) { g in [g, -g] }
     }
 

@@ -2,10 +2,11 @@
 ///
 /// Activations come in plain or blocked; outputs whose channel count is a multiple of the block size
 /// leave blocked (nChw8c/16c) so the next layer reads them without a reorder, others plain.
-/// Weights stay in PyTorch's layout in the tensors (optimizers update them in place) and
-/// are reordered into the primitive's blocked format on every call: for the 3×3 64→64
-/// benchmark layer that copy is 147 KB, well under 1% of the convolution's time, and it
-/// can never serve stale weights. Weight and bias gradients are returned plain.
+/// Weights stay in PyTorch's layout in the tensors (optimizers update them in place); their
+/// copies in the primitive's blocked format are cached on the weight storage and redone only
+/// after `markModified()` bumps its version (`DerivedValues`). Weight and bias gradients are
+/// returned plain. Transposed convolutions with kernel == stride run as a pointwise
+/// convolution plus a shuffle (`DNNLPatchTransposedConvolution`).
 /// Geometries oneDNN rejects (see `DNNLConvolutionProblem.isSupported`) run on the reference.
 struct DNNLConvolutionKernels: TransposedConvolutionKernels {
     private let fallback = ConvolutionReference()
@@ -42,6 +43,9 @@ struct DNNLConvolutionKernels: TransposedConvolutionKernels {
     /// x: [N, g.outChannels, OH, OW], weight: [g.outChannels, g.inChannels, KH, KW], bias: [g.inChannels]
     /// → y: [N, g.inChannels, H, W]
     func transposedForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry: ConvolutionGeometry, activation: Activation) -> Tensor {
+        if DNNLPatchTransposedConvolution.applies(geometry) {
+            return patchForward(x, weight: weight, bias: bias, geometry: geometry, activation: activation)
+        }
         let problem = DNNLConvolutionProblem(geometry: geometry, transposed: true)
         guard problem.isSupported else {
             return fallback.transposedForward(x, weight: weight, bias: bias, geometry: geometry, activation: activation)
@@ -51,6 +55,13 @@ struct DNNLConvolutionKernels: TransposedConvolutionKernels {
 
     /// dy: [N, g.inChannels, H, W] → dx: [N, g.outChannels, OH, OW]
     func transposedBackwardData(_ gradOutput: Tensor, weight: Tensor, geometry: ConvolutionGeometry) -> Tensor {
+        if DNNLPatchTransposedConvolution.applies(geometry) {
+            typealias P = DNNLPatchTransposedConvolution
+            precondition(gradOutput.shape == geometry.inputShape, "gradient \(gradOutput.shape) does not fit \(geometry)")
+            let pointwise = DNNLConvolutionProblem(geometry: P.pointwiseGeometry(geometry), transposed: false)
+            let dz = P.unshuffle(gradOutput, kernel: (geometry.kernelHeight, geometry.kernelWidth))
+            return runBackwardData(pointwise, dz, weight: P.pointwiseWeights(weight, geometry))
+        }
         let problem = DNNLConvolutionProblem(geometry: geometry, transposed: true)
         guard problem.isSupported else { return fallback.transposedBackwardData(gradOutput, weight: weight, geometry: geometry) }
         return runBackwardData(problem, gradOutput, weight: weight)
@@ -59,11 +70,31 @@ struct DNNLConvolutionKernels: TransposedConvolutionKernels {
     /// dy: [N, g.inChannels, H, W], x: [N, g.outChannels, OH, OW]
     /// → dweight: [g.outChannels, g.inChannels, KH, KW], dbias: [g.inChannels]
     func transposedBackwardWeights(_ gradOutput: Tensor, input: Tensor, geometry: ConvolutionGeometry, withBias: Bool) -> (weight: Tensor, bias: Tensor?) {
+        if DNNLPatchTransposedConvolution.applies(geometry) {
+            typealias P = DNNLPatchTransposedConvolution
+            precondition(gradOutput.shape == geometry.inputShape, "gradient \(gradOutput.shape) does not fit \(geometry)")
+            let pointwise = DNNLConvolutionProblem(geometry: P.pointwiseGeometry(geometry), transposed: false)
+            let dz = P.unshuffle(gradOutput, kernel: (geometry.kernelHeight, geometry.kernelWidth))
+            let (dw, db) = runBackwardWeights(pointwise, dz, input: input, withBias: withBias)
+            return (P.patchWeights(dw, geometry), db.map { P.patchBias($0, channels: geometry.inChannels) })
+        }
         let problem = DNNLConvolutionProblem(geometry: geometry, transposed: true)
         guard problem.isSupported else {
             return fallback.transposedBackwardWeights(gradOutput, input: input, geometry: geometry, withBias: withBias)
         }
         return runBackwardWeights(problem, gradOutput, input: input, withBias: withBias)
+    }
+
+    /// The kernel == stride case: pointwise convolution, then shuffle (see `DNNLPatchTransposedConvolution`).
+    private func patchForward(_ x: Tensor, weight: Tensor, bias: Tensor?, geometry g: ConvolutionGeometry, activation: Activation) -> Tensor {
+        typealias P = DNNLPatchTransposedConvolution
+        let pointwise = DNNLConvolutionProblem(geometry: P.pointwiseGeometry(g), transposed: false)
+        let taps = g.kernelHeight * g.kernelWidth
+        var z = runForward(pointwise, x, weight: P.pointwiseWeights(weight, g),
+                           bias: bias.map { P.pointwiseBias($0, taps: taps) }, activation: activation)
+        // Blocked z but too few output channels to block y (taps·C divisible, C not): shuffle plain.
+        if z.layout == .blocked && !TensorLayout.canBlock(g.inputShape) { z = Reorder.toPlain(z) }
+        return P.shuffle(z, channels: g.inChannels, kernel: (g.kernelHeight, g.kernelWidth))
     }
 
     // MARK: Passes shared by both directions
@@ -78,7 +109,7 @@ struct DNNLConvolutionKernels: TransposedConvolutionKernels {
         var inputs = [x.storage.pointer, weight.storage.pointer]
         if let bias { inputs.append(bias.storage.pointer) }
         withExtendedLifetime((x, weight, bias)) {
-            pass.run(inputs: inputs, outputs: [y.storage.pointer])
+            pass.run(inputs: inputs, outputs: [y.storage.pointer], persistent: [1: weight.storage])
         }
         return y
     }
@@ -89,7 +120,8 @@ struct DNNLConvolutionKernels: TransposedConvolutionKernels {
         let pass = DNNLConvolutionPrimitives.pass(.init(problem: p, pass: .backwardData, inputLayouts: [gradOutput.layout]))
         let dx = Tensor.empty(p.sourceShape, layout: DNNLMemory.preferredLayout(p.sourceShape))
         withExtendedLifetime((gradOutput, weight)) {
-            pass.run(inputs: [gradOutput.storage.pointer, weight.storage.pointer], outputs: [dx.storage.pointer])
+            pass.run(inputs: [gradOutput.storage.pointer, weight.storage.pointer], outputs: [dx.storage.pointer],
+                     persistent: [1: weight.storage])
         }
         return dx
     }

@@ -17,7 +17,7 @@ struct DNNLOperand {
         if DNNLMemory.equal(user, chosen) {
             reorder = nil
         } else {
-            reorder = isOutput ? DNNLReorder(from: chosen, to: user) : DNNLReorder(from: user, to: chosen)
+            reorder = isOutput ? DNNLReorder.shared(from: chosen, to: user) : DNNLReorder.shared(from: user, to: chosen)
         }
     }
 }
@@ -38,7 +38,11 @@ final class DNNLPass {
     }
 
     /// Executes with the callers' buffers, in the order of `inputs` and `outputs`.
-    func run(inputs inputBuffers: [UnsafeMutablePointer<Float>], outputs outputBuffers: [UnsafeMutablePointer<Float>]) {
+    /// `persistent` names inputs whose storage outlives the call and changes only through
+    /// `markModified()` (weights): their reordered copies are cached on the storage
+    /// (`DerivedValues`) instead of being redone on every call.
+    func run(inputs inputBuffers: [UnsafeMutablePointer<Float>], outputs outputBuffers: [UnsafeMutablePointer<Float>],
+             persistent: [Int: TensorStorage] = [:]) {
         precondition(inputBuffers.count == inputs.count && outputBuffers.count == outputs.count,
                      "pass wants \(inputs.count) inputs and \(outputs.count) outputs")
         var staging: [TensorStorage] = []  // reorder targets, alive until the pass is done
@@ -57,8 +61,17 @@ final class DNNLPass {
             return storage.pointer
         }
 
-        for (operand, buffer) in zip(inputs, inputBuffers) {
-            if let reorder = operand.reorder {
+        for (index, (operand, buffer)) in zip(inputs, inputBuffers).enumerated() {
+            if let reorder = operand.reorder, let source = persistent[index] {
+                precondition(source.pointer == buffer, "persistent input \(index) is not its storage's buffer")
+                let reordered = DerivedValues.value(of: source, key: reorder) { () -> TensorStorage in
+                    let storage = TensorStorage(count: DNNLMemory.byteSize(operand.chosen) / MemoryLayout<Float>.stride)
+                    reorder.run(from: buffer, to: storage.pointer)
+                    return storage
+                }
+                staging.append(reordered)
+                attach(operand, reordered.pointer)
+            } else if let reorder = operand.reorder {
                 let staged = stagingBuffer(operand)
                 reorder.run(from: buffer, to: staged)
                 attach(operand, staged)

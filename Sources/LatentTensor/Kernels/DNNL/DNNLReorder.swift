@@ -1,4 +1,5 @@
 import CDNNL
+import Foundation
 import CLatentShim
 
 /// A cached oneDNN reorder between two memory descriptors of the same logical tensor
@@ -17,6 +18,31 @@ final class DNNLReorder {
         dnnlCheck(dnnl_reorder_primitive_desc_create(&descriptor, &src, engine, &dst, engine, nil),
                   "dnnl_reorder_primitive_desc_create")
         primitive = DNNLPrimitive(descriptor: descriptor!)
+    }
+
+    private static let lock = NSLock()
+    /// Reorders by a hash of their descriptors' bytes, confirmed with `dnnl_memory_desc_equal`.
+    nonisolated(unsafe) private static var instances: [Int: [DNNLReorder]] = [:]
+
+    /// The one reorder between these layouts: passes of different geometries that reorder the
+    /// same weights into the same format share it, and so share the weights' cached copy
+    /// (`DerivedValues` keys on the reorder's identity).
+    static func shared(from source: dnnl_memory_desc_t, to destination: dnnl_memory_desc_t) -> DNNLReorder {
+        var hasher = Hasher()
+        for md in [source, destination] {
+            withUnsafeBytes(of: md) { hasher.combine(bytes: $0) }
+        }
+        let key = hasher.finalize()
+        lock.lock()
+        defer { lock.unlock() }
+        if let found = instances[key]?.first(where: {
+            DNNLMemory.equal($0.source, source) && DNNLMemory.equal($0.destination, destination)
+        }) {
+            return found
+        }
+        let reorder = DNNLReorder(from: source, to: destination)
+        instances[key, default: []].append(reorder)
+        return reorder
     }
 
     /// Copies the tensor at `from` (laid out as `source`) to `to` (laid out as `destination`).
