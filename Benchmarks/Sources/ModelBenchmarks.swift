@@ -48,10 +48,19 @@ func runModelBenchmarks(json: Bool = false) throws {
             print(JSONLine.encode([
                 "model": .string(name), "inference_ms_per_mp": .number((inference / 1.048576).rounded()),
                 "inference_mp_per_s": .number((104857.6 / inference).rounded() / 100),
+                "inference_cpu_s_per_mp": .number((inferenceCPU / 1.048576).rounded() / 1000),
+                "train_cpu_ms_per_step": .number(stepCPU.rounded()),
+                "load_average_1min": .number((oneMinuteLoadAverage() * 100).rounded() / 100),
                 "train_samples_per_s": .number((Double(batch) * 10000 / step).rounded() / 10),
                 "train_batch": .number(Double(batch)), "train_patch": .number(Double(patch)),
                 "threads": .number(Double(Engine.threads)),
             ]))
         }
     }
+}
+
+/// The machine's 1-minute load average: benchmarks record it, since other jobs inflate wall times.
+func oneMinuteLoadAverage() -> Double {
+    var loads = [Double](repeating: 0, count: 3)
+    return getloadavg(&loads, 3) > 0 ? loads[0] : .nan
 }

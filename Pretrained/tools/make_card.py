@@ -86,8 +86,9 @@ def main():
                   f"batch {options.get('batch', '?')} × {options.get('patch', '?')}² patches; "
                   f"loss: {options.get('loss', '?')}; learning rate {options.get('learningRate', '?')} "
                   f"(cosine to {options.get('minimumLearningRate', '?')}); noise σ ∈ {options.get('sigmaRange', '?')}",
-                  f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes on 2 shared CPU cores "
-                  "(AMD EPYC, AVX2; other jobs ran alongside)"]
+                  f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
+                  "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
+                  "- data paths are where `../shared/datasets` was mounted on the training machine"]
     else:
         lines.append("No training record in the file.")
     if summaries:
