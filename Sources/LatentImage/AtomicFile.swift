@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 private let posixWrite = Glibc.write
@@ -6,21 +7,48 @@ import Darwin
 private let posixWrite = Darwin.write
 #endif
 
+/// Something that keeps track of the temporary files `AtomicFile` creates (e.g. so that an
+/// interrupt handler can remove them). `AtomicFile` creates, renames and removes each temporary
+/// file inside `withLock`, so the registry never misses a file that exists.
+public protocol TemporaryFileRegistry: AnyObject {
+    func withLock<T>(_ body: () throws -> T) rethrows -> T
+    /// Called under the lock once `path` exists.
+    func created(_ path: String)
+    /// Called under the lock once `path` is gone (renamed into place or removed).
+    func ended(_ path: String)
+}
+
 /// Writes files so that readers never see a half-written file: the bytes go to a temporary file
 /// in the same folder (same file system, so rename is atomic), are flushed, then renamed over the
 /// destination. On failure the temporary file is removed and the destination is untouched.
 public enum AtomicFile {
-    public static func write(_ bytes: [UInt8], toPath path: String) throws {
+    /// - Parameters:
+    ///   - temporaryPrefix: the temporary file's name before mkstemp's random suffix; by default
+    ///     `.<name>.tmp-` (hidden, next to the destination).
+    ///   - registry: told about the temporary file while it exists.
+    public static func write(_ bytes: [UInt8], toPath path: String, temporaryPrefix: String? = nil,
+                             registry: TemporaryFileRegistry? = nil) throws {
         let slash = path.lastIndex(of: "/")
         let folder = slash.map { String(path[..<$0]) } ?? "."
         let name = slash.map { String(path[path.index(after: $0)...]) } ?? path
-        var template = Array("\(folder.isEmpty ? "/" : folder)/.\(name).tmp-XXXXXX".utf8CString)
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+        var template = Array("\(folder.isEmpty ? "/" : folder)/\(temporaryPrefix ?? ".\(name).tmp-")XXXXXX".utf8CString)
+        func locked<T>(_ body: () throws -> T) rethrows -> T {
+            guard let registry else { return try body() }
+            return try registry.withLock(body)
+        }
+        let descriptor: Int32 = locked {
+            let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
+            if descriptor >= 0 { registry?.created(String(cString: template)) }
+            return descriptor
+        }
         guard descriptor >= 0 else { throw ImageError.io(path: path, reason: "cannot create a temporary file: \(errnoText())") }
         let temporary = String(cString: template)
-        var succeeded = false
+        var renamed = false
         defer {
-            if !succeeded { unlink(temporary) }
+            locked {
+                if !renamed { unlink(temporary) }
+                registry?.ended(temporary)
+            }
         }
         // mkstemp creates mode 0600; give the file the usual permissions (0666 minus umask).
         let mask = umask(0)
@@ -40,10 +68,11 @@ public enum AtomicFile {
         if fsync(descriptor) != 0 || close(descriptor) != 0 {
             throw ImageError.io(path: path, reason: "cannot write: \(errnoText())")
         }
-        guard rename(temporary, path) == 0 else {
-            throw ImageError.io(path: path, reason: "cannot rename into place: \(errnoText())")
+        let failure: String? = locked {
+            renamed = rename(temporary, path) == 0
+            return renamed ? nil : errnoText()
         }
-        succeeded = true
+        if let failure { throw ImageError.io(path: path, reason: "cannot rename into place: \(failure)") }
     }
 
     private static func errnoText() -> String { String(cString: strerror(errno)) }

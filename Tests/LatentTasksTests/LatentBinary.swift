@@ -26,9 +26,18 @@ enum LatentBinary {
         var stderr: String
     }
 
-    static func start(_ arguments: [String], in folder: String, models: String) throws -> Process {
+    /// A copy of the executable outside the checkout, so that it finds no `Pretrained/` of its own
+    /// (for tests about models that are absent).
+    static func detachedCopy(in folder: String) throws -> String {
+        let copy = folder + "/bin/latent"
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: copy) { try FileManager.default.copyItem(atPath: try path(), toPath: copy) }
+        return copy
+    }
+
+    static func start(_ arguments: [String], in folder: String, models: String, executable: String? = nil) throws -> Process {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: try path())
+        process.executableURL = URL(fileURLWithPath: try executable ?? path())
         process.arguments = arguments
         process.currentDirectoryURL = URL(fileURLWithPath: folder)
         var environment = ProcessInfo.processInfo.environment
@@ -37,8 +46,8 @@ enum LatentBinary {
         return process
     }
 
-    static func run(_ arguments: [String], in folder: String, models: String) throws -> Outcome {
-        let process = try start(arguments, in: folder, models: models)
+    static func run(_ arguments: [String], in folder: String, models: String, executable: String? = nil) throws -> Outcome {
+        let process = try start(arguments, in: folder, models: models, executable: executable)
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err

@@ -1,11 +1,4 @@
 import Foundation
-#if canImport(Glibc)
-import Glibc
-private let posixWrite = Glibc.write
-#elseif canImport(Darwin)
-import Darwin
-private let posixWrite = Darwin.write
-#endif
 
 /// Atomic output files whose temporary names are recognisably ours, tracked so an interrupted
 /// run can remove them.
@@ -42,45 +35,20 @@ public enum TemporaryFiles {
                 throw ImageError.io(path: path, reason: "cannot create the folder \(folder): \(error.localizedDescription)")
             }
         }
-        var template = Array(((folder.isEmpty ? "." : folder) + "/" + ownPrefix + "XXXXXX").utf8CString)
-        // Created and registered under the lock, so an interrupt sees every file that exists.
-        lock.lock()
-        let descriptor = template.withUnsafeMutableBufferPointer { mkstemp($0.baseAddress!) }
-        let temporary = String(cString: template)
-        if descriptor >= 0 { live.insert(temporary) }
-        lock.unlock()
-        guard descriptor >= 0 else { throw ImageError.io(path: path, reason: "cannot create a temporary file: \(errnoText())") }
-        var renamed = false
-        defer {
-            lock.lock()
-            if !renamed { unlink(temporary) }
-            live.remove(temporary)
-            lock.unlock()
-        }
-        // mkstemp creates mode 0600; give the file the usual permissions (0666 minus umask).
-        let mask = umask(0)
-        umask(mask)
-        fchmod(descriptor, 0o666 & ~mask)
-        var written = 0
-        while written < bytes.count {
-            let result = bytes.withUnsafeBytes { posixWrite(descriptor, $0.baseAddress! + written, bytes.count - written) }
-            if result < 0 {
-                if errno == EINTR { continue }
-                let reason = errnoText()
-                close(descriptor)
-                throw ImageError.io(path: path, reason: "cannot write: \(reason)")
-            }
-            written += result
-        }
-        if fsync(descriptor) != 0 || close(descriptor) != 0 {
-            throw ImageError.io(path: path, reason: "cannot write: \(errnoText())")
-        }
-        lock.lock()
-        renamed = rename(temporary, path) == 0
-        let reason = renamed ? "" : errnoText()
-        lock.unlock()
-        guard renamed else { throw ImageError.io(path: path, reason: "cannot rename into place: \(reason)") }
+        try AtomicFile.write(bytes, toPath: path, temporaryPrefix: ownPrefix, registry: registry)
     }
+
+    /// The live set, guarded by `lock`, as `AtomicFile` sees it.
+    private final class Registry: TemporaryFileRegistry {
+        func withLock<T>(_ body: () throws -> T) rethrows -> T {
+            lock.lock()
+            defer { lock.unlock() }
+            return try body()
+        }
+        func created(_ path: String) { live.insert(path) }
+        func ended(_ path: String) { live.remove(path) }
+    }
+    private static let registry = Registry()
 
     /// Removes this process's temporary files and keeps the lock, so no other thread can create
     /// or rename one before the process exits. Only for the interrupt handler.
@@ -111,5 +79,4 @@ public enum TemporaryFiles {
         return removed
     }
 
-    private static func errnoText() -> String { String(cString: strerror(errno)) }
 }
