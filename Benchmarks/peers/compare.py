@@ -281,6 +281,19 @@ def torch_train_samples_per_second(module, pixels, batch, patch, warmup, steps, 
 # one model
 
 
+def latent_tile_margin(binary, model_path):
+    """The mirrored context Latent adds around tiles of this model (`latent models --json`), or 0."""
+    if not os.path.exists(binary):
+        return 0
+    environment = dict(os.environ, LATENT_MODELS=os.path.dirname(os.path.abspath(model_path)))
+    listing = subprocess.run([binary, "models", "--json"], capture_output=True, text=True, env=environment, check=True)
+    for line in listing.stdout.splitlines():
+        entry = json.loads(line)
+        if os.path.abspath(entry.get("path", "")) == os.path.abspath(model_path):
+            return entry.get("tile_margin") or 0
+    return 0
+
+
 def compare_model(model_path, args, workdir):
     loaded = latent_models.load_model(model_path)
     module = loaded.module
@@ -296,8 +309,18 @@ def compare_model(model_path, args, workdir):
               "latent_ms_per_mp": None, "torch_ms_per_mp": None, "ort_ms_per_mp": None,
               "max_abs_diff": None, "torch_train_samples_per_s": None, "notes": []}
 
+    # Latent reads every tile with mirrored context of the model's receptive field (its
+    # `tile_margin`); the references get the same context, so that border pixels see the same
+    # inputs, and are timed on it, since Latent does that work too.
+    margin = latent_tile_margin(args.latent, model_path)
+    if margin:
+        result["notes"].append(f"references padded with {margin} mirrored pixels per side, as Latent does")
+        x = torch.nn.functional.pad(x, (margin, margin, margin, margin), mode="reflect") if margin < min(height, width) \
+            else torch.from_numpy(np.pad(x.numpy(), ((0, 0), (0, 0), (margin, margin), (margin, margin)), mode="reflect").copy())
+    crop = (slice(None), slice(margin, margin + height), slice(margin, margin + width))
+
     with torch.inference_mode():
-        reference = module(x)[0].numpy()
+        reference = module(x)[0].numpy()[crop]
         result["torch_ms_per_mp"] = 1000 * median_seconds(lambda: module(x), args.warmup, args.runs) / megapixels
 
     differences = {}
@@ -306,7 +329,7 @@ def compare_model(model_path, args, workdir):
         export_onnx(module, channels, stride, onnx_path, args.opset)
         session = ort_session(onnx_path, args.threads)
         feed = {"input": x.numpy()}
-        ort_output = session.run(None, feed)[0][0]
+        ort_output = session.run(None, feed)[0][0][crop]
         differences["torch-ort"] = float(np.abs(ort_output - reference).max())
         result["ort_ms_per_mp"] = 1000 * median_seconds(lambda: session.run(None, feed), args.warmup, args.runs) / megapixels
     except ImportError as error:

@@ -15,6 +15,9 @@ public struct InstalledModel {
     public var bytesOnDisk: Int
     /// Multiply–adds × 2 per input pixel, where the architecture states it.
     public var flopsPerPixel: Double?
+    /// Mirrored context that `latent` adds around every tile (the receptive field, aligned to the
+    /// stride): another runtime must pad the same way to reproduce Latent's output exactly.
+    public var tileMargin: Int?
     /// Metric-like entries of the training record (PSNR, SSIM, loss, bits per pixel…), plus how
     /// long and how far it trained.
     public var metrics: [String: String]
@@ -37,7 +40,11 @@ public struct InstalledModel {
                 inputChannels = (object["channels"] as? NSNumber)?.intValue
             }
             if kind == DenoiserArchitecture.kindName {
-                flopsPerPixel = try? file.architecture(DenoiserArchitecture.self).flopsPerPixel
+                if let architecture = try? file.architecture(DenoiserArchitecture.self) {
+                    flopsPerPixel = architecture.flopsPerPixel
+                    tileMargin = TileRequirements(margin: architecture.receptiveFieldRadius,
+                                                  alignment: architecture.totalStride, scale: 1).alignedMargin
+                }
             }
             if let training = file.trainingJSON,
                let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] {
@@ -95,6 +102,7 @@ public struct InstalledModel {
         object["task"] = task ?? NSNull()
         object["input_channels"] = inputChannels ?? NSNull()
         object["flops_per_pixel"] = flopsPerPixel ?? NSNull()
+        object["tile_margin"] = tileMargin ?? NSNull()
         object["error"] = problem ?? NSNull()
         let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data("{}".utf8)
         return String(decoding: data, as: UTF8.self)
