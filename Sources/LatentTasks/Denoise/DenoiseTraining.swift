@@ -35,12 +35,14 @@ public struct DenoiseTrainingOptions: Codable, Equatable {
     /// Where the resumable state of this run lives: next to the output, `<output>.checkpoint.safetensors`.
     public var checkpointPath: String { output.replacingOccurrences(of: ".safetensors", with: "") + ".checkpoint.safetensors" }
 
-    /// Options that must not change when a run is resumed.
+    /// Options that must not change when a run is resumed. The length (the cosine horizon is
+    /// re-planned), the reporting intervals, the output and where the data folders are mounted
+    /// may (their contents must be the same: a checkpoint moves between machines).
     func sameRun(as other: DenoiseTrainingOptions) -> Bool {
         var a = self, b = other
-        // These may differ between the original run and its resumption.
         a.steps = 0; b.steps = 0; a.checkpointEvery = 0; b.checkpointEvery = 0
         a.validateEvery = 0; b.validateEvery = 0
+        a.data = ""; b.data = ""; a.validation = nil; b.validation = nil; a.output = ""; b.output = ""
         return a == b
     }
 }

@@ -46,11 +46,13 @@ public struct GenerativeTrainingOptions: Codable, Equatable {
 
     /// Options that must not change when a run is resumed. The length and the reporting
     /// intervals may; so may the output, so that a copied checkpoint can be resumed elsewhere
-    /// (e.g. with `--steps` at its step, to write a model file from a run still in progress).
+    /// (e.g. with `--steps` at its step, to write a model file from a run still in progress);
+    /// so may where the data folder is mounted (its contents must be the same).
     func sameRun(as other: GenerativeTrainingOptions) -> Bool {
         var a = self, b = other
         for k in [\GenerativeTrainingOptions.steps, \.checkpointEvery, \.sampleEvery] { a[keyPath: k] = 0; b[keyPath: k] = 0 }
         a.output = ""; b.output = ""
+        a.data = ""; b.data = ""
         return a == b
     }
 }
