@@ -295,6 +295,7 @@ DENOISE_UNET_DEFAULTS = {
     "widths": [48, 96, 192],
     "encoderConvs": [1, 2, 3],
     "decoderConvs": [1, 1],
+    "negativeSlope": 0,
 }
 
 
@@ -304,15 +305,16 @@ def denoise_unet_spec(channels, **overrides):
 
 
 class ConvStage(nn.Module):
-    """3x3 convolutions, each followed by ReLU, at one resolution (Swift `ConvStage`)."""
+    """3x3 convolutions, each followed by (leaky) ReLU, at one resolution (Swift `ConvStage`)."""
 
-    def __init__(self, width, count):
+    def __init__(self, width, count, negative_slope=0.0):
         super().__init__()
+        self.negative_slope = negative_slope
         self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=1) for _ in range(count))
 
     def forward(self, x):
         for conv in self.convs:
-            x = F.relu(conv(x))
+            x = F.leaky_relu(conv(x), self.negative_slope)
         return x
 
 
@@ -322,17 +324,18 @@ class DenoiseUNet(nn.Module):
     x: [N, C, H, W] in [0, 1], H and W multiples of `total_stride` -> same shape.
     """
 
-    def __init__(self, channels, unshuffle, widths, encoder_convs, decoder_convs):
+    def __init__(self, channels, unshuffle, widths, encoder_convs, decoder_convs, negative_slope=0.0):
         super().__init__()
         self.channels = channels
         self.unshuffle = unshuffle
+        self.negative_slope = negative_slope
         packed = channels * unshuffle * unshuffle
         levels = len(widths)
         self.head = nn.Conv2d(packed, widths[0], 3, padding=1)
-        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i]) for i in range(levels))
+        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i], negative_slope) for i in range(levels))
         self.downs = nn.ModuleList(nn.Conv2d(widths[i], widths[i + 1], 2, stride=2) for i in range(levels - 1))
         self.ups = nn.ModuleList(nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in range(levels - 1))
-        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i]) for i in range(levels - 1))
+        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i], negative_slope) for i in range(levels - 1))
         self.tail = nn.Conv2d(widths[0], packed, 3, padding=1)
         self.total_stride = unshuffle * 2 ** (levels - 1)
 
@@ -344,15 +347,16 @@ class DenoiseUNet(nn.Module):
             height, width = x.shape[-2:]
             if height % self.total_stride or width % self.total_stride:
                 raise ValueError(f"input {height}x{width} is not a multiple of the stride {self.total_stride}")
-        h = F.relu(self.head(F.pixel_unshuffle(x, self.unshuffle)))
+        act = lambda t: F.leaky_relu(t, self.negative_slope)
+        h = act(self.head(F.pixel_unshuffle(x, self.unshuffle)))
         skips = []
         for encoder, down in zip(self.encoders, self.downs):
             h = encoder(h)
             skips.append(h)
-            h = F.relu(down(h))
+            h = act(down(h))
         h = self.encoders[-1](h)
         for level in reversed(range(len(self.ups))):
-            h = F.relu(self.ups[level](h)) + skips[level]
+            h = act(self.ups[level](h)) + skips[level]
             h = self.decoders[level](h)
         noise = F.pixel_shuffle(self.tail(h), self.unshuffle)
         return x - noise
@@ -390,7 +394,10 @@ def build_denoise_unet(spec):
         raise ValueError(f"denoise-unet: encoderConvs needs {len(widths)} non-negative integers, got {encoder_convs!r}")
     if not counts(decoder_convs, len(widths) - 1):
         raise ValueError(f"denoise-unet: decoderConvs needs {len(widths) - 1} non-negative integers, got {decoder_convs!r}")
-    return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs)
+    slope = spec["negativeSlope"]
+    if not (isinstance(slope, (int, float)) and not isinstance(slope, bool) and 0 <= slope < 1):
+        raise ValueError(f"denoise-unet: negativeSlope must be a number in [0, 1), got {slope!r}")
+    return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs, float(slope))
 
 
 # ---------------------------------------------------------------------------------------------

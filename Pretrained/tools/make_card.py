@@ -42,7 +42,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("model")
     parser.add_argument("--title", required=True)
-    parser.add_argument("--eval", action="append", default=[], help="JSON lines from latent eval --json")
+    parser.add_argument("--eval", action="append", default=[],
+                        help="JSON lines from latent eval --json; LABEL=PATH labels its rows (e.g. step=2500=eval.json)")
+    parser.add_argument("--figure", action="append", default=[], help="CAPTION=PATH of an image to show (path relative to the card)")
     parser.add_argument("--baseline", action="append", default=[], help="JSON lines of a baseline on the same inputs")
     parser.add_argument("--speed", help="JSON object with speed measurements")
     parser.add_argument("--flops-per-pixel", type=float)
@@ -53,7 +55,12 @@ def main():
     architecture = json.loads(metadata.get("latent.architecture", "{}"))
     training = json.loads(metadata.get("latent.training", "{}"))
     options = json.loads(training.get("options", "{}")) if training.get("options") else {}
-    summaries = [row for path in args.eval for row in json_lines(path) if "mean_psnr" in row]
+    labelled = []  # (label, row) for every evaluation row
+    for spec in args.eval:
+        label, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
+        labelled += [(label, row) for row in json_lines(path)]
+    summaries = [row for _, row in labelled if "mean_psnr" in row and "sigma" in row]
+    other_rows = [(label, row) for label, row in labelled if not ("mean_psnr" in row and "sigma" in row)]
     baselines = [row for path in args.baseline for row in json_lines(path) if "mean_psnr" in row]
     speed = json.load(open(args.speed)) if args.speed else None
     name = os.path.splitext(os.path.basename(args.model))[0]
@@ -62,7 +69,8 @@ def main():
     card = {
         "name": name, "architecture": architecture, "parameters": parameters,
         "flops_per_pixel": args.flops_per_pixel, "file_megabytes": round(size_mb, 2),
-        "training": training, "evaluation": summaries, "baselines": baselines, "speed": speed,
+        "training": training, "evaluation": summaries + [dict(row, label=label) if label else row for label, row in other_rows],
+        "baselines": baselines, "speed": speed,
     }
     base = os.path.splitext(args.model)[0]
     with open(base + ".json", "w") as f:
@@ -82,10 +90,9 @@ def main():
         lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
                   "```sh", training.get("command", "?"), "```", "",
                   f"- data: `{training.get('data', '?')}`",
-                  f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}; "
-                  f"batch {options.get('batch', '?')} × {options.get('patch', '?')}² patches; "
-                  f"loss: {options.get('loss', '?')}; learning rate {options.get('learningRate', '?')} "
-                  f"(cosine to {options.get('minimumLearningRate', '?')}); noise σ ∈ {options.get('sigmaRange', '?')}",
+                  f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}",
+                  "- options: " + ", ".join(f"{k} {json.dumps(v)}" for k, v in sorted(options.items())
+                                            if k not in ("data", "validation", "output", "from") and v is not None),
                   f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
                   "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
                   "- data paths are where `../shared/datasets` was mounted on the training machine"]
@@ -96,14 +103,35 @@ def main():
         for s in summaries:
             lines.append(f"| `{s.get('data', '?')}` | {s['sigma']:g} | {s['images']} | {s['mean_psnr']:.2f} | "
                          f"{s.get('mean_ssim', float('nan')):.4f} | {s.get('mean_noisy_psnr', float('nan')):.2f} |")
+    if other_rows:
+        keys = []
+        for _, row in other_rows:
+            keys += [k for k, v in row.items() if isinstance(v, (int, float)) and k not in keys]
+        has_label = any(label for label, _ in other_rows)
+        lines += ["", "## Measured", "", "| " + " | ".join((["at"] if has_label else []) + ["data"] + keys) + " |",
+                  "|" + "---|" * (len(keys) + 1 + has_label)]
+        for label, row in other_rows:
+            cells = ([label] if has_label else []) + [f"`{row.get('data', '?')}`"]
+            cells += [f"{row[k]:.6g}" if isinstance(row.get(k), float) else str(row.get(k, "")) for k in keys]
+            lines.append("| " + " | ".join(cells) + " |")
     if baselines:
         lines += ["", "Baselines on the same noisy inputs:", "", "| method | σ | images | PSNR (dB) |", "|---|---|---|---|"]
         for b in baselines:
             lines.append(f"| {b.get('method', '?')} | {b['sigma']:g} | {b['images']} | {b['mean_psnr']:.2f} |")
     if speed:
         lines += ["", "## Speed", ""] + [f"- {k}: {v}" for k, v in sorted(speed.items())]
-    lines += ["", "## Reproduce", "", "Run the command above from a clone with `../shared/datasets` beside it; "
-              "`latent eval denoise --model " + name + " --data DEV --sigma 15,25,50 --json` measures it.", ""]
+    if args.figure:
+        lines += ["", "## Figures", ""]
+        for spec in args.figure:
+            caption, _, path = spec.rpartition("=")
+            lines += [f"![{caption}]({path})", "", f"*{caption}*", ""]
+    measure = {
+        "denoise-unet": f"`latent eval denoise --model {name} --data DEV --sigma 15,25,50 --json` measures it.",
+        "vae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
+        "ae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
+        "gan": f"`latent eval gan --model {name} --data TRAIN --test TEST --json` measures it.",
+    }.get(architecture.get("kind"), "")
+    lines += ["", "## Reproduce", "", "Run the command above from a clone with `../shared/datasets` beside it; " + measure, ""]
     with open(base + ".md", "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {base}.md and {base}.json")

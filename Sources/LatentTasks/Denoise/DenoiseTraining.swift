@@ -13,6 +13,11 @@ public struct DenoiseTrainingOptions: Codable, Equatable {
     public var from: String?
     public var channels: Int = 3
     public var widths: [Int] = [48, 96, 192]
+    /// 3×3 convolutions per encoder / decoder level; nil keeps the architecture's defaults.
+    public var encoderConvs: [Int]?
+    public var decoderConvs: [Int]?
+    /// LeakyReLU's negative slope; nil (runs recorded before the option existed) or 0 is ReLU.
+    public var negativeSlope: Float?
     public var steps: Int = 20_000
     public var batch: Int = 16
     public var patch: Int = 96
@@ -95,7 +100,11 @@ public final class DenoiseTraining {
             network = DenoiseUNet(architecture, seed: o.seed)
             try file.load(into: network)
         } else {
-            network = DenoiseUNet(DenoiserArchitecture(channels: o.channels, widths: o.widths), seed: o.seed)
+            let defaults = DenoiserArchitecture(channels: o.channels, widths: o.widths)
+            network = DenoiseUNet(DenoiserArchitecture(channels: o.channels, widths: o.widths,
+                                                       encoderConvs: o.encoderConvs ?? defaults.encoderConvs,
+                                                       decoderConvs: o.decoderConvs ?? defaults.decoderConvs,
+                                                       negativeSlope: o.negativeSlope ?? 0), seed: o.seed)
         }
         let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
