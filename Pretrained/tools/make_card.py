@@ -75,8 +75,10 @@ def main():
     lines += ["## Architecture", "",
               f"- `{json.dumps(architecture, sort_keys=True)}`",
               f"- {parameters:,} parameters, {size_mb:.1f} MB on disk"]
+    scale = architecture.get("scale")
     if args.flops_per_pixel:
-        lines.append(f"- {args.flops_per_pixel / 1e3:.1f} kFLOP per input pixel (multiply–adds × 2)")
+        per_output = f" = {args.flops_per_pixel / scale ** 2 / 1e3:.1f} kFLOP per output pixel" if scale else ""
+        lines.append(f"- {args.flops_per_pixel / 1e3:.1f} kFLOP per input pixel (multiply–adds × 2){per_output}")
     lines += ["", "## Training", ""]
     if training:
         lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
@@ -85,12 +87,23 @@ def main():
                   f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}; "
                   f"batch {options.get('batch', '?')} × {options.get('patch', '?')}² patches; "
                   f"loss: {options.get('loss', '?')}; learning rate {options.get('learningRate', '?')} "
-                  f"(cosine to {options.get('minimumLearningRate', '?')}); noise σ ∈ {options.get('sigmaRange', '?')}",
+                  f"(cosine to {options.get('minimumLearningRate', '?')}); " + (
+                      f"×{scale} on {'luma' if options.get('channels') == 1 else 'RGB'}, patches are high-resolution sides"
+                      if scale else f"noise σ ∈ {options.get('sigmaRange', '?')}"),
                   f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
                   "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
                   "- data paths are where `../shared/datasets` was mounted on the training machine"]
     else:
         lines.append("No training record in the file.")
+    upscaling = [s for s in summaries if "scale" in s]
+    summaries = [s for s in summaries if "sigma" in s]
+    if upscaling:
+        lines += ["", "## Measured", "", "Luma PSNR (BT.601 Y of the 8-bit output, `scale` pixels of border cropped) "
+                  "against plain bicubic on the same low-resolution inputs:", "",
+                  "| data | scale | passes | images | PSNR (dB) | bicubic PSNR (dB) | gain (dB) |", "|---|---|---|---|---|---|---|"]
+        for s in upscaling:
+            lines.append(f"| `{s.get('data', '?')}` | ×{s['scale']:g} | {s.get('passes', 1):g} | {s['images']} | {s['mean_psnr']:.2f} | "
+                         f"{s['mean_bicubic_psnr']:.2f} | {s['mean_psnr'] - s['mean_bicubic_psnr']:+.2f} |")
     if summaries:
         lines += ["", "## Measured", "", "| data | σ | images | PSNR (dB) | SSIM | noisy input PSNR |", "|---|---|---|---|---|---|"]
         for s in summaries:
@@ -102,8 +115,10 @@ def main():
             lines.append(f"| {b.get('method', '?')} | {b['sigma']:g} | {b['images']} | {b['mean_psnr']:.2f} |")
     if speed:
         lines += ["", "## Speed", ""] + [f"- {k}: {v}" for k, v in sorted(speed.items())]
+    measure = (f"latent eval upscale --model {name} --data DEV --scale {scale} --json" if scale
+               else f"latent eval denoise --model {name} --data DEV --sigma 15,25,50 --json")
     lines += ["", "## Reproduce", "", "Run the command above from a clone with `../shared/datasets` beside it; "
-              "`latent eval denoise --model " + name + " --data DEV --sigma 15,25,50 --json` measures it.", ""]
+              f"`{measure}` measures it.", ""]
     with open(base + ".md", "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {base}.md and {base}.json")
