@@ -12,10 +12,16 @@ func runModelBenchmarks(json: Bool = false) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     let photo = try Image(contentsOf: root.appendingPathComponent("Assets/astronaut.png").path).resized(width: 1024, height: 1024)
-    let models = ModelLocator.installed()
+    // `--model=PREFIX` limits the run to the installed models whose names start with PREFIX.
+    let prefix = CommandLine.arguments.first { $0.hasPrefix("--model=") }.map { String($0.dropFirst(8)) } ?? ""
+    let models = ModelLocator.installed().filter { $0.name.hasPrefix(prefix) }
     print("models: \(models.count) installed; 1024×1024 input, \(Engine.threads) threads, median of \(BenchmarkTimer.runs) runs after \(BenchmarkTimer.warmUp) warm-ups")
     for (name, path) in models {
-        guard (try? ModelFile(path: path).kind) == DenoiserArchitecture.kindName else {
+        let kind = try? ModelFile(path: path).kind
+        if kind == UpscalerArchitecture.kindName {
+            try runUpscaleBenchmark(name: name, path: path, photo: photo, json: json); continue
+        }
+        guard kind == DenoiserArchitecture.kindName else {
             print("  \(name): no benchmark for this kind yet"); continue
         }
         let denoiser = try Denoiser(modelPath: path)
@@ -56,6 +62,62 @@ func runModelBenchmarks(json: Bool = false) throws {
                 "threads": .number(Double(Engine.threads)),
             ]))
         }
+    }
+}
+
+/// An upscaler on a 1024×1024 photo as `latent upscale` runs it (decoded image in, image out:
+/// tiles, luma with bicubic chroma), in input and output megapixels per second; the network alone
+/// on the luma plane; and one training step at the recorded batch and patch size.
+func runUpscaleBenchmark(name: String, path: String, photo: Image, json: Bool) throws {
+    let upscaler = try Upscaler(modelPath: path)
+    let s = upscaler.scale
+    let task = UpscaleBatch.task(upscaler, tileSize: nil, activationBudget: 256 << 20)
+    let input = photo.rgb()
+    let (whole, wholeCPU) = BenchmarkTimer.medianWallAndCPU(runs: 5) { _ = try? task.process(input, progress: { _ in }) }
+    let luma = Tensor(photo.grayscale().samples, shape: [1, 1, photo.height, photo.width])
+    let planes = upscaler.channels == 1 ? luma : Tensor(photo.rgb().samples, shape: [1, 3, photo.height, photo.width])
+    let (network, _) = BenchmarkTimer.medianWallAndCPU(runs: 5) { _ = Autograd.withoutGrad { upscaler.network(planes).plain() } }
+    let inputMP = Double(photo.pixelCount) / 1e6
+    let flops = upscaler.network.architecture.flopsPerInputPixel * Double(photo.pixelCount)
+    print("  \(name) (×\(s)) inference: " + String(format:
+        "%.0f ms, %.2f input MP/s = %.2f output MP/s; CPU %.2f s per input MP; network alone %.0f ms (%.1f GFLOP/s)",
+        whole, inputMP * 1000 / whole, inputMP * Double(s * s) * 1000 / whole, wholeCPU / 1000 / inputMP,
+        network, flops / network / 1e6))
+
+    let options = (try? ModelFile(path: path).trainingJSON).flatMap { $0 }.flatMap { record -> UpscaleTrainingOptions? in
+        guard let data = record.data(using: .utf8),
+              let fields = try? JSONSerialization.jsonObject(with: data) as? [String: String],
+              let json = fields["options"]?.data(using: .utf8) else { return nil }
+        return try? JSONDecoder().decode(UpscaleTrainingOptions.self, from: json)
+    }
+    let (batch, patch) = (options?.batch ?? 16, options?.patch ?? 96)
+    let trainee = UpscaleNet(upscaler.network.architecture, seed: 1)
+    let optimizer = Adam(trainee.namedParameters(), learningRate: 1e-4)
+    var rng = RandomSource(seed: 2)
+    let c = upscaler.channels
+    let low = Tensor.uniform([batch, c, patch / s, patch / s], using: &rng)
+    let detail = Tensor.normal([batch, c, patch, patch], std: 0.05, using: &rng)
+    let (step, stepCPU) = BenchmarkTimer.medianWallAndCPU(runs: 5) {
+        trainee.zeroGrad()
+        Loss.charbonnier(trainee(low), detail).backward()
+        optimizer.step()
+    }
+    print("  \(name) training step: " + String(format: "%.0f ms for %d × %d² (output) patches, %.1f samples/s; CPU %.0f ms",
+                                            step, batch, patch, Double(batch) * 1000 / step, stepCPU))
+    if json {
+        print(JSONLine.encode([
+            "model": .string(name), "scale": .number(Double(s)),
+            "inference_ms_per_input_mp": .number((whole / inputMP).rounded()),
+            "inference_input_mp_per_s": .number((inputMP * 100_000 / whole).rounded() / 100),
+            "inference_output_mp_per_s": .number((inputMP * Double(s * s) * 100_000 / whole).rounded() / 100),
+            "inference_cpu_s_per_input_mp": .number((wholeCPU / inputMP).rounded() / 1000),
+            "network_ms": .number(network.rounded()),
+            "train_cpu_ms_per_step": .number(stepCPU.rounded()),
+            "load_average_1min": .number((oneMinuteLoadAverage() * 100).rounded() / 100),
+            "train_samples_per_s": .number((Double(batch) * 10000 / step).rounded() / 10),
+            "train_batch": .number(Double(batch)), "train_patch": .number(Double(patch)),
+            "threads": .number(Double(Engine.threads)),
+        ]))
     }
 }
 

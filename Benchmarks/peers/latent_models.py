@@ -401,6 +401,106 @@ def build_denoise_unet(spec):
 
 
 # ---------------------------------------------------------------------------------------------
+# upscale-net (Sources/LatentModels/Upscale/UpscaleNet.swift, Sources/LatentTasks/Upscale/Upscaler.swift)
+
+UPSCALE_NET_DEFAULTS = {"features": 48, "code": 32, "mapping": 3}
+
+
+def upscale_net_spec(channels, scale, **overrides):
+    """A complete upscale-net architecture object, every key spelled out as Latent writes it."""
+    return {"kind": "upscale-net", "channels": channels, "scale": scale, **UPSCALE_NET_DEFAULTS, **overrides}
+
+
+def _keys_cubic(t, a=-0.5):
+    """Keys' cubic convolution kernel (a = -0.5, Pillow's BICUBIC)."""
+    x = abs(t)
+    if x < 1:
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+    if x < 2:
+        return (((x - 5) * x + 8) * x - 4) * a
+    return 0.0
+
+
+def pillow_bicubic_matrix(size_in, size_out):
+    """[size_out, size_in] weights of Pillow's antialiased BICUBIC resize along one axis, computed
+    as Pillow (and Latent's `Resize`) do: centres at (o + 0.5) * scale, the kernel stretched by the
+    scale when shrinking, taps clipped at the border and renormalised to sum to 1."""
+    scale = size_in / size_out
+    filter_scale = max(scale, 1.0)
+    support = 2.0 * filter_scale
+    weights = np.zeros((size_out, size_in), np.float64)
+    for o in range(size_out):
+        center = (o + 0.5) * scale
+        first = max(int(center - support + 0.5), 0)  # int() truncates toward zero, like Pillow's C cast
+        last = min(int(center + support + 0.5), size_in)
+        taps = [_keys_cubic((first + k - center + 0.5) / filter_scale) for k in range(last - first)]
+        total = sum(taps)
+        for k, tap in enumerate(taps):
+            weights[o, first + k] = tap / total if total != 0 else tap
+    return torch.from_numpy(weights.astype(np.float32))
+
+
+def pillow_bicubic_resize(x, height, width):
+    """x: [N, C, H, W] -> [N, C, height, width], Pillow's BICUBIC on float images (not clamped)."""
+    rows = pillow_bicubic_matrix(x.shape[-2], height).to(x.dtype)
+    columns = pillow_bicubic_matrix(x.shape[-1], width).to(x.dtype)
+    return torch.einsum("oh,nchw,pw->ncop", rows, x, columns)
+
+
+class UpscaleNet(nn.Module):
+    """The upscaling autoencoder: bicubic(x) + detail(x).
+
+    detail: a 5x5 head to `features` channels, a 1x1 shrink to the `code`, `mapping` 3x3
+    convolutions on the code, a 1x1 expansion back to `features`, and a 3x3 convolution to
+    C * scale^2 channels pixel-shuffled to the output size (ReLU after every layer but the last).
+    x: [N, C, h, w] in [0, 1] -> [N, C, h * scale, w * scale].
+    """
+
+    def __init__(self, channels, scale, features, code, mapping):
+        super().__init__()
+        self.channels, self.scale = channels, scale
+        self.head = nn.Conv2d(channels, features, 5, padding=2)
+        self.shrink = nn.Conv2d(features, code, 1)
+        self.mapping = ConvStage(code, mapping)
+        self.expand = nn.Conv2d(code, features, 1)
+        self.upsample = nn.Conv2d(features, channels * scale * scale, 3, padding=1)
+        self.total_stride = 1
+
+    def detail(self, x):
+        h = F.relu(self.head(x))
+        h = self.mapping(F.relu(self.shrink(h)))
+        h = F.relu(self.expand(h))
+        return F.pixel_shuffle(self.upsample(h), self.scale)
+
+    def forward(self, x):
+        height, width = x.shape[-2] * self.scale, x.shape[-1] * self.scale
+        return pillow_bicubic_resize(x, height, width) + self.detail(x)
+
+
+@architecture("upscale-net")
+def build_upscale_net(spec):
+    known = {"kind", "channels", "scale", *UPSCALE_NET_DEFAULTS}
+    unknown = set(spec) - known
+    if unknown:
+        raise ValueError(f"upscale-net: unknown keys {sorted(unknown)}")
+    for key in ("channels", "scale"):
+        if key not in spec:
+            raise ValueError(f"upscale-net: \"{key}\" is required")
+    spec = {**UPSCALE_NET_DEFAULTS, **spec}
+    channels, scale = spec["channels"], spec["scale"]
+    features, code, mapping = spec["features"], spec["code"], spec["mapping"]
+    if channels not in (1, 3):
+        raise ValueError(f"upscale-net: channels must be 1 or 3, got {channels!r}")
+    if not (_is_int(scale) and 2 <= scale <= 8):
+        raise ValueError(f"upscale-net: scale must be an integer 2..8, got {scale!r}")
+    if not all(_is_int(v) and v > 0 for v in (features, code)):
+        raise ValueError(f"upscale-net: features and code must be positive integers, got {features!r}, {code!r}")
+    if not (_is_int(mapping) and mapping >= 0):
+        raise ValueError(f"upscale-net: mapping must be a non-negative integer, got {mapping!r}")
+    return UpscaleNet(channels, scale, features, code, mapping)
+
+
+# ---------------------------------------------------------------------------------------------
 # vae / ae (Sources/LatentModels/Generative/ConvAutoencoder.swift) and gan (DCGAN.swift)
 
 GENERATIVE_KEYS = {"kind", "imageSize", "channels", "latentDim", "widths"}

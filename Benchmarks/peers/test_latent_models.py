@@ -158,6 +158,54 @@ class PNGReaderTest(unittest.TestCase):
             np.testing.assert_array_equal(compare.read_png(path)[0], values.astype(np.float32) / 65535)
 
 
+class UpscaleNetTest(unittest.TestCase):
+    """upscale-net: strict round trip, output size, and the bicubic base against Pillow itself."""
+
+    def test_round_trips_strictly_and_upscales(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "upscale.safetensors")
+            spec = latent_models.upscale_net_spec(1, 2)
+            written = latent_models.write_random_model(path, spec, seed=4)
+            loaded = latent_models.load_model(path)
+            self.assertEqual(loaded.kind, "upscale-net")
+            self.assertEqual(loaded.metadata["latent.architecture"],
+                             '{"channels":1,"code":32,"features":48,"kind":"upscale-net","mapping":3,"scale":2}')
+            self.assertEqual(sorted(loaded.module.state_dict()), sorted(written.state_dict()))
+            self.assertIn("mapping.convs.2.weight", loaded.module.state_dict())
+            self.assertEqual(tuple(loaded.module.state_dict()["upsample.weight"].shape), (4, 48, 3, 3))
+            x = torch.rand(2, 1, 7, 9)
+            with torch.no_grad():
+                y = loaded.module(x)
+                self.assertEqual(tuple(y.shape), (2, 1, 14, 18))
+                self.assertTrue(torch.equal(y, written.eval()(x)))
+
+    def test_bicubic_base_is_pillows(self):
+        from PIL import Image
+        rng = np.random.default_rng(3)
+        for (h, w), (oh, ow) in [((7, 9), (14, 18)), ((5, 6), (20, 24)), ((12, 10), (6, 5)), ((11, 13), (33, 39))]:
+            plane = rng.random((h, w), dtype=np.float32)
+            expected = np.asarray(Image.fromarray(plane, mode="F").resize((ow, oh), Image.BICUBIC))
+            got = latent_models.pillow_bicubic_resize(torch.from_numpy(plane)[None, None], oh, ow)[0, 0].numpy()
+            np.testing.assert_allclose(got, expected, atol=2e-6, err_msg=f"{h}x{w} -> {oh}x{ow}")
+
+    def test_zero_detail_is_bicubic(self):
+        module = latent_models.build_model(latent_models.upscale_net_spec(3, 4, features=8, code=8, mapping=1))
+        with torch.no_grad():
+            module.upsample.weight.zero_()
+            module.upsample.bias.zero_()
+            x = torch.rand(1, 3, 5, 6)
+            np.testing.assert_allclose(module(x).numpy(), latent_models.pillow_bicubic_resize(x, 20, 24).numpy(), atol=0)
+
+    def test_schema_is_checked(self):
+        for spec, message in [({"kind": "upscale-net", "channels": 1}, "scale"),
+                              ({"kind": "upscale-net", "channels": 2, "scale": 2}, "channels"),
+                              ({"kind": "upscale-net", "channels": 1, "scale": 1}, "scale"),
+                              ({"kind": "upscale-net", "channels": 1, "scale": 2, "code": 0}, "positive"),
+                              ({"kind": "upscale-net", "channels": 1, "scale": 2, "depth": 3}, "unknown keys")]:
+            with self.assertRaisesRegex(ValueError, message):
+                latent_models.build_model(spec)
+
+
 class GenerativeModelsTest(unittest.TestCase):
     """vae, ae and gan builders: strict round trips, shapes, and Latent's random codes."""
 

@@ -59,8 +59,11 @@ def main():
     for spec in args.eval:
         label, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
         labelled += [(label, row) for row in json_lines(path)]
-    summaries = [row for _, row in labelled if "mean_psnr" in row and "sigma" in row]
-    other_rows = [(label, row) for label, row in labelled if not ("mean_psnr" in row and "sigma" in row)]
+    # Denoising (sigma) and upscaling (scale) rows get their own tables; any other rows a generic one.
+    def known(row):
+        return "mean_psnr" in row and ("sigma" in row or "scale" in row)
+    summaries = [row for _, row in labelled if known(row)]
+    other_rows = [(label, row) for label, row in labelled if not known(row)]
     baselines = [row for path in args.baseline for row in json_lines(path) if "mean_psnr" in row]
     speed = json.load(open(args.speed)) if args.speed else None
     name = os.path.splitext(os.path.basename(args.model))[0]
@@ -83,14 +86,17 @@ def main():
     lines += ["## Architecture", "",
               f"- `{json.dumps(architecture, sort_keys=True)}`",
               f"- {parameters:,} parameters, {size_mb:.1f} MB on disk"]
+    scale = architecture.get("scale")
     if args.flops_per_pixel:
-        lines.append(f"- {args.flops_per_pixel / 1e3:.1f} kFLOP per input pixel (multiply–adds × 2)")
+        per_output = f" = {args.flops_per_pixel / scale ** 2 / 1e3:.1f} kFLOP per output pixel" if scale else ""
+        lines.append(f"- {args.flops_per_pixel / 1e3:.1f} kFLOP per input pixel (multiply–adds × 2){per_output}")
     lines += ["", "## Training", ""]
     if training:
         lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
                   "```sh", training.get("command", "?"), "```", "",
                   f"- data: `{training.get('data', '?')}`",
-                  f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}",
+                  f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}" + (
+                      f"; ×{scale} on {'luma' if options.get('channels') == 1 else 'RGB'}, patches are high-resolution sides" if scale else ""),
                   "- options: " + ", ".join(f"{k} {json.dumps(v)}" for k, v in sorted(options.items())
                                             if k not in ("data", "validation", "output", "from") and v is not None),
                   f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
@@ -98,6 +104,15 @@ def main():
                   "- data paths are where `../shared/datasets` was mounted on the training machine"]
     else:
         lines.append("No training record in the file.")
+    upscaling = [s for s in summaries if "scale" in s]
+    summaries = [s for s in summaries if "sigma" in s]
+    if upscaling:
+        lines += ["", "## Measured", "", "Luma PSNR (BT.601 Y of the 8-bit output, `scale` pixels of border cropped) "
+                  "against plain bicubic on the same low-resolution inputs:", "",
+                  "| data | scale | passes | images | PSNR (dB) | bicubic PSNR (dB) | gain (dB) |", "|---|---|---|---|---|---|---|"]
+        for s in upscaling:
+            lines.append(f"| `{s.get('data', '?')}` | ×{s['scale']:g} | {s.get('passes', 1):g} | {s['images']} | {s['mean_psnr']:.2f} | "
+                         f"{s['mean_bicubic_psnr']:.2f} | {s['mean_psnr'] - s['mean_bicubic_psnr']:+.2f} |")
     if summaries:
         lines += ["", "## Measured", "", "| data | σ | images | PSNR (dB) | SSIM | noisy input PSNR |", "|---|---|---|---|---|---|"]
         for s in summaries:
@@ -127,6 +142,7 @@ def main():
             lines += [f"![{caption}]({path})", "", f"*{caption}*", ""]
     measure = {
         "denoise-unet": f"`latent eval denoise --model {name} --data DEV --sigma 15,25,50 --json` measures it.",
+        "upscale-net": f"`latent eval upscale --model {name} --data DEV --scale {scale} --json` measures it.",
         "vae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
         "ae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
         "gan": f"`latent eval gan --model {name} --data TRAIN --test TEST --json` measures it.",

@@ -45,6 +45,11 @@ public struct InstalledModel {
                     tileMargin = TileRequirements(margin: architecture.receptiveFieldRadius,
                                                   alignment: architecture.totalStride, scale: 1).alignedMargin
                 }
+            } else if kind == UpscalerArchitecture.kindName {
+                if let architecture = try? file.architecture(UpscalerArchitecture.self), architecture.problem == nil {
+                    flopsPerPixel = architecture.flopsPerInputPixel
+                    tileMargin = architecture.tileRequirements.alignedMargin
+                }
             }
             if let training = file.trainingJSON,
                let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] {
@@ -57,7 +62,8 @@ public struct InstalledModel {
     }
 
     /// Dev-set results from the model card (`<name>.json` beside the weights, written by
-    /// Pretrained/tools/make_card.py): e.g. "psnr σ=25 set12-gray" → "29.10".
+    /// Pretrained/tools/make_card.py): e.g. "psnr σ=25 set12-gray" → "29.10", and for upscalers
+    /// "psnr ×2 set5" → "36.90" with "bicubic psnr ×2 set5" → "33.65".
     static func cardMetrics(forWeights path: String) -> [String: String] {
         let cardPath = (path as NSString).deletingPathExtension + ".json"
         guard let data = FileManager.default.contents(atPath: cardPath),
@@ -65,10 +71,16 @@ public struct InstalledModel {
               let evaluations = card["evaluation"] as? [[String: Any]] else { return [:] }
         var result: [String: String] = [:]
         for entry in evaluations {
-            guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue,
-                  let sigma = (entry["sigma"] as? NSNumber)?.doubleValue else { continue }
+            guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue else { continue }
             let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
-            result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
+            if let sigma = (entry["sigma"] as? NSNumber)?.doubleValue {
+                result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
+            } else if let scale = (entry["scale"] as? NSNumber)?.intValue {
+                result["psnr ×\(scale) \(data)"] = String(format: "%.2f", psnr)
+                if let bicubic = (entry["mean_bicubic_psnr"] as? NSNumber)?.doubleValue {
+                    result["bicubic psnr ×\(scale) \(data)"] = String(format: "%.2f", bicubic)
+                }
+            }
         }
         return result
     }

@@ -25,24 +25,30 @@ public struct PatchSampler {
                 let x0 = rng.index(below: image.width - p + 1)
                 let y0 = rng.index(below: image.height - p + 1)
                 let symmetry = rng.index(below: 8)
-                image.withUnsafeBufferPointer { src in
-                    for c in 0..<channels {
-                        let plane = c * image.width * image.height
-                        let base = (n * channels + c) * p * p
-                        for y in 0..<p {
-                            for x in 0..<p {
-                                // (u, v): where output pixel (x, y) comes from in the crop.
-                                var (u, v) = (x, y)
-                                if symmetry & 1 != 0 { u = p - 1 - u }
-                                if symmetry & 2 != 0 { v = p - 1 - v }
-                                if symmetry & 4 != 0 { swap(&u, &v) }
-                                dst[base + y * p + x] = src[plane + (y0 + v) * image.width + x0 + u]
-                            }
-                        }
+                Self.cut(image, x0: x0, y0: y0, size: p, symmetry: symmetry, into: dst.baseAddress! + n * channels * p * p)
+            }
+        }
+        return out
+    }
+
+    /// Copies the `size`×`size` crop at (x0, y0) of every channel of `image`, transformed by
+    /// `symmetry` (bit 0: mirror x, bit 1: mirror y, bit 2: transpose), to `dst` as [C, size, size].
+    static func cut(_ image: Image, x0: Int, y0: Int, size p: Int, symmetry: Int, into dst: UnsafeMutablePointer<Float>) {
+        image.withUnsafeBufferPointer { src in
+            for c in 0..<image.channelCount {
+                let plane = c * image.width * image.height
+                let base = c * p * p
+                for y in 0..<p {
+                    for x in 0..<p {
+                        // (u, v): where output pixel (x, y) comes from in the crop.
+                        var (u, v) = (x, y)
+                        if symmetry & 1 != 0 { u = p - 1 - u }
+                        if symmetry & 2 != 0 { v = p - 1 - v }
+                        if symmetry & 4 != 0 { swap(&u, &v) }
+                        dst[base + y * p + x] = src[plane + (y0 + v) * image.width + x0 + u]
                     }
                 }
             }
         }
-        return out
     }
 }
