@@ -53,6 +53,7 @@ def main():
     architecture = json.loads(metadata.get("latent.architecture", "{}"))
     training = json.loads(metadata.get("latent.training", "{}"))
     options = json.loads(training.get("options", "{}")) if training.get("options") else {}
+    # Denoise summaries carry a σ, colorize summaries a gray-image baseline.
     summaries = [row for path in args.eval for row in json_lines(path) if "mean_psnr" in row]
     baselines = [row for path in args.baseline for row in json_lines(path) if "mean_psnr" in row]
     speed = json.load(open(args.speed)) if args.speed else None
@@ -69,11 +70,15 @@ def main():
         json.dump(card, f, indent=2, sort_keys=True)
         f.write("\n")
 
+    # A colorizer's bin list (hundreds of pairs) stays in the JSON card; the page gives the count.
+    shown_architecture = dict(architecture)
+    if "bins" in shown_architecture:
+        shown_architecture["bins"] = f"{len(architecture['bins'])} (a, b) pairs"
     lines = [f"# {name}: {args.title}", ""]
     if args.notes:
         lines += [args.notes, ""]
     lines += ["## Architecture", "",
-              f"- `{json.dumps(architecture, sort_keys=True)}`",
+              f"- `{json.dumps(shown_architecture, sort_keys=True)}`",
               f"- {parameters:,} parameters, {size_mb:.1f} MB on disk"]
     if args.flops_per_pixel:
         lines.append(f"- {args.flops_per_pixel / 1e3:.1f} kFLOP per input pixel (multiply–adds × 2)")
@@ -84,13 +89,29 @@ def main():
                   f"- data: `{training.get('data', '?')}`",
                   f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}; "
                   f"batch {options.get('batch', '?')} × {options.get('patch', '?')}² patches; "
-                  f"loss: {options.get('loss', '?')}; learning rate {options.get('learningRate', '?')} "
-                  f"(cosine to {options.get('minimumLearningRate', '?')}); noise σ ∈ {options.get('sigmaRange', '?')}",
+                  f"loss: {options.get('loss', 'cross-entropy over ab bins' if 'rebalance' in options else '?')}; "
+                  f"learning rate {options.get('learningRate', '?')} (cosine to {options.get('minimumLearningRate', '?')}); "
+                  + (f"noise σ ∈ {options['sigmaRange']}" if "sigmaRange" in options else
+                     f"photos resized to {options.get('renderSize', '?')} px on the short side; class rebalancing "
+                     f"λ = {options.get('rebalance', '?')}; readout temperature {architecture.get('temperature', '?')}"),
                   f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
                   "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
                   "- data paths are where `../shared/datasets` was mounted on the training machine"]
     else:
         lines.append("No training record in the file.")
+    colorize = [s for s in summaries if "mean_gray_psnr" in s]
+    summaries = [s for s in summaries if "sigma" in s]
+    if colorize:
+        lines += ["", "## Measured", "",
+                  "Each colour photo reduced to its 8-bit BT.601 luma, colorized, compared with the original "
+                  "(PSNR in RGB); the gray image itself is the baseline; colourfulness after Hasler & Süsstrunk (2003). "
+                  f"The model's readout temperature is T = {architecture.get('temperature', '?')}.", "",
+                  "| data | T | images | PSNR (dB) | gray PSNR (dB) | colourfulness | original colourfulness | ratio |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for s in colorize:
+            lines.append(f"| `{s.get('data', '?')}` | {s['temperature']:g} | {s['images']} | {s['mean_psnr']:.2f} | "
+                         f"{s['mean_gray_psnr']:.2f} | {s['mean_colorfulness']:.1f} | {s['mean_original_colorfulness']:.1f} | "
+                         f"{s['colorfulness_ratio']:.0%} |")
     if summaries:
         lines += ["", "## Measured", "", "| data | σ | images | PSNR (dB) | SSIM | noisy input PSNR |", "|---|---|---|---|---|---|"]
         for s in summaries:
@@ -102,8 +123,10 @@ def main():
             lines.append(f"| {b.get('method', '?')} | {b['sigma']:g} | {b['images']} | {b['mean_psnr']:.2f} |")
     if speed:
         lines += ["", "## Speed", ""] + [f"- {k}: {v}" for k, v in sorted(speed.items())]
+    measure = ("eval colorize --model " + name + " --data DEV --json" if architecture.get("kind") == "colorize-unet"
+               else "eval denoise --model " + name + " --data DEV --sigma 15,25,50 --json")
     lines += ["", "## Reproduce", "", "Run the command above from a clone with `../shared/datasets` beside it; "
-              "`latent eval denoise --model " + name + " --data DEV --sigma 15,25,50 --json` measures it.", ""]
+              f"`latent {measure}` measures it.", ""]
     with open(base + ".md", "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {base}.md and {base}.json")

@@ -10,7 +10,8 @@ struct ColorizeCommand: ParsableCommand {
         short side) and predicts its colour; the colour is resized to the original size and \
         recombined with the original lightness, so no detail is lost. Colour inputs are \
         reduced to their luma first. Alpha and 16-bit depth are kept. Outputs are written \
-        atomically and existing ones are skipped, so an interrupted run resumes. Exit status: \
+        atomically and existing ones are skipped, so an interrupted run resumes. The network \
+        runs once per image at the render size, so --tile does not apply. Exit status: \
         0 when every file succeeded or was skipped, 1 when any failed, 64 for usage errors.
         """)
 
