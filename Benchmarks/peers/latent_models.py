@@ -305,12 +305,14 @@ def denoise_unet_spec(channels, **overrides):
 
 
 class ConvStage(nn.Module):
-    """3x3 convolutions, each followed by (leaky) ReLU, at one resolution (Swift `ConvStage`)."""
+    """3x3 convolutions, each followed by (leaky) ReLU, at one resolution (Swift `ConvStage`);
+    `dilations` (one per convolution) widens them, with padding = dilation ("same")."""
 
-    def __init__(self, width, count, negative_slope=0.0):
+    def __init__(self, width, count, negative_slope=0.0, dilations=None):
         super().__init__()
         self.negative_slope = negative_slope
-        self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=1) for _ in range(count))
+        dilations = dilations or [1] * count
+        self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=d, dilation=d) for d in dilations)
 
     def forward(self, x):
         for conv in self.convs:
@@ -498,6 +500,120 @@ def build_upscale_net(spec):
     if not (_is_int(mapping) and mapping >= 0):
         raise ValueError(f"upscale-net: mapping must be a non-negative integer, got {mapping!r}")
     return UpscaleNet(channels, scale, features, code, mapping)
+
+
+# ---------------------------------------------------------------------------------------------
+# colorize-unet (Sources/LatentModels/Colorize/ColorizeNet.swift)
+
+COLORIZE_UNET_DEFAULTS = {
+    "unshuffle": 2,
+    "widths": [32, 64, 128, 256],
+    "encoderConvs": [1, 2, 2, 3],
+    "bottleneckDilations": [1, 2, 4],
+    "outputLevel": 1,
+    "decoderConvs": [1, 1],
+    "binSize": 10,
+    "temperature": 0.38,
+}
+
+
+class ColorizeUNet(nn.Module):
+    """L in, logits over ab bins out; `ab(logits)` is the annealed-mean readout.
+
+    forward(l): l = (L* - 50) / 50, [N, 1, H, W], H and W multiples of `total_stride`
+    -> logits [N, K, H / output_stride, W / output_stride]. The bin centres are not weights
+    (they live in the architecture JSON), so they are a plain attribute, not in the state_dict.
+    """
+
+    def __init__(self, unshuffle, widths, encoder_convs, dilations, output_level, decoder_convs, bins, temperature):
+        super().__init__()
+        top = len(widths) - 1
+        self.unshuffle, self.output_level, self.temperature = unshuffle, output_level, temperature
+        self.head = nn.Conv2d(unshuffle * unshuffle, widths[0], 3, padding=1)
+        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i], dilations=dilations if i == top else None)
+                                      for i in range(len(widths)))
+        self.downs = nn.ModuleList(nn.Conv2d(widths[i], widths[i + 1], 2, stride=2) for i in range(top))
+        self.ups = nn.ModuleList(nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in range(output_level, top))
+        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i - output_level]) for i in range(output_level, top))
+        self.classifier = nn.Conv2d(widths[output_level], len(bins), 1)
+        self.bins = torch.tensor(bins, dtype=torch.float32)  # [K, 2]
+        self.total_stride = unshuffle * 2 ** top
+        self.output_stride = unshuffle * 2 ** output_level
+
+    def forward(self, l):
+        if not torch.jit.is_tracing():
+            height, width = l.shape[-2:]
+            if height % self.total_stride or width % self.total_stride:
+                raise ValueError(f"input {height}x{width} is not a multiple of the stride {self.total_stride}")
+        h = F.relu(self.head(F.pixel_unshuffle(l, self.unshuffle)))
+        skips = []
+        for encoder, down in zip(self.encoders, self.downs):
+            h = encoder(h)
+            skips.append(h)
+            h = F.relu(down(h))
+        h = self.encoders[-1](h)
+        for level in reversed(range(self.output_level, len(self.downs))):
+            j = level - self.output_level
+            h = F.relu(self.ups[j](h)) + skips[level]
+            h = self.decoders[j](h)
+        return self.classifier(h)
+
+    def ab(self, logits, temperature=None):
+        """Annealed mean: sum_k softmax(z / T)_k * bin_k -> [N, 2, h, w] (a*, b*)."""
+        p = F.softmax(logits / (temperature or self.temperature), dim=1)
+        return torch.einsum("nkhw,kc->nchw", p, self.bins)
+
+
+def colorize_unet_spec(bins, **overrides):
+    """A complete colorize-unet architecture object, every key spelled out as Latent writes it."""
+    return {"kind": "colorize-unet", "bins": bins, **COLORIZE_UNET_DEFAULTS, **overrides}
+
+
+def ab_gamut_bins(bin_size=10):
+    """The (a*, b*) bin centres Latent's ABGamut finds: bins of side `bin_size` hit by sRGB colours
+    (every channel level in steps of 3, plus 255), sorted by a then b; Latent's Lab (D65)."""
+    v = np.append(np.arange(0, 256, 3), 255) / 255.0
+    r, g, b = np.meshgrid(v, v, v, indexing="ij")
+    linear = [np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) for c in (r, g, b)]
+    x = (0.4124564 * linear[0] + 0.3575761 * linear[1] + 0.1804375 * linear[2]) / 0.95047
+    y = 0.2126729 * linear[0] + 0.7151522 * linear[1] + 0.0721750 * linear[2]
+    z = (0.0193339 * linear[0] + 0.1191920 * linear[1] + 0.9503041 * linear[2]) / 1.08883
+    f = [np.where(t > 0.008856452, np.cbrt(t), t * 7.787037 + 0.13793103) for t in (x, y, z)]
+    a, bb = 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+    cells = sorted(set(zip(np.round(a / bin_size).astype(int).ravel().tolist(), np.round(bb / bin_size).astype(int).ravel().tolist())))
+    return [[float(i * bin_size), float(j * bin_size)] for i, j in cells]
+
+
+@architecture("colorize-unet")
+def build_colorize_unet(spec):
+    known = {"kind", "bins", *COLORIZE_UNET_DEFAULTS}
+    unknown = set(spec) - known
+    if unknown:
+        raise ValueError(f"colorize-unet: unknown keys {sorted(unknown)}")
+    if "bins" not in spec:
+        raise ValueError("colorize-unet: \"bins\" is required")
+    spec = {**COLORIZE_UNET_DEFAULTS, **spec}
+    widths, encoder_convs, dilations = spec["widths"], spec["encoderConvs"], spec["bottleneckDilations"]
+    output_level, decoder_convs, bins = spec["outputLevel"], spec["decoderConvs"], spec["bins"]
+    if not (isinstance(widths, list) and widths and all(_is_int(w) and w > 0 for w in widths)):
+        raise ValueError(f"colorize-unet: widths must be a non-empty list of positive integers, got {widths!r}")
+    if not (_is_int(spec["unshuffle"]) and spec["unshuffle"] >= 1):
+        raise ValueError(f"colorize-unet: unshuffle must be a positive integer, got {spec['unshuffle']!r}")
+    if not (isinstance(encoder_convs, list) and len(encoder_convs) == len(widths) and all(_is_int(c) and c >= 0 for c in encoder_convs)):
+        raise ValueError(f"colorize-unet: encoderConvs needs {len(widths)} non-negative integers, got {encoder_convs!r}")
+    if not (isinstance(dilations, list) and len(dilations) == encoder_convs[-1] and all(_is_int(d) and d > 0 for d in dilations)):
+        raise ValueError(f"colorize-unet: bottleneckDilations needs {encoder_convs[-1]} positive integers, got {dilations!r}")
+    if not (_is_int(output_level) and 0 <= output_level < len(widths)):
+        raise ValueError(f"colorize-unet: outputLevel must be in 0..{len(widths) - 1}, got {output_level!r}")
+    if not (isinstance(decoder_convs, list) and len(decoder_convs) == len(widths) - 1 - output_level
+            and all(_is_int(c) and c >= 0 for c in decoder_convs)):
+        raise ValueError(f"colorize-unet: decoderConvs needs {len(widths) - 1 - output_level} non-negative integers, got {decoder_convs!r}")
+    if not (isinstance(bins, list) and len(bins) >= 2 and all(isinstance(c, list) and len(c) == 2 for c in bins)):
+        raise ValueError("colorize-unet: bins must be a list of at least two [a, b] pairs")
+    if not spec["temperature"] > 0:
+        raise ValueError(f"colorize-unet: temperature must be positive, got {spec['temperature']!r}")
+    return ColorizeUNet(spec["unshuffle"], widths, encoder_convs, dilations, output_level, decoder_convs, bins,
+                        float(spec["temperature"]))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -272,6 +272,46 @@ with open(os.path.join(output_dir, "denoised.png"), "wb") as f:
 """
 
 
+class ColorizeModelTest(unittest.TestCase):
+    def test_gamut_bins(self):
+        bins = latent_models.ab_gamut_bins(10)
+        self.assertEqual(len(bins), 261)  # Swift's ABGamut finds the same (ColorizeTests)
+        self.assertIn([0.0, 0.0], bins)
+        self.assertEqual(len(latent_models.ab_gamut_bins(20)), 76)
+
+    def test_colorize_unet_round_trips_and_reads_out(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "colorize.safetensors")
+            bins = [[-10.0, 0.0], [10.0, 0.0], [0.0, -10.0], [0.0, 10.0]]
+            spec = latent_models.colorize_unet_spec(bins, widths=[8, 16, 16], encoderConvs=[1, 1, 2],
+                                                    bottleneckDilations=[1, 2], decoderConvs=[1])
+            written = latent_models.write_random_model(path, spec, seed=2)
+            loaded = latent_models.load_model(path)
+            self.assertEqual(loaded.kind, "colorize-unet")
+            self.assertEqual(set(loaded.module.state_dict()), set(written.state_dict()))
+            x = torch.rand(2, 1, 16, 24) * 2 - 1
+            with torch.no_grad():
+                logits = loaded.module(x)
+                self.assertEqual(tuple(logits.shape), (2, 4, 4, 6))
+                self.assertTrue(torch.equal(logits, written.eval()(x)))
+                ab = loaded.module.ab(logits)
+            self.assertEqual(tuple(ab.shape), (2, 2, 4, 6))
+            self.assertTrue(bool(((ab[:, 0].abs() + ab[:, 1].abs()) <= 10 + 1e-4).all()))
+            # T = 1 is the plain mean of the bins under softmax(logits).
+            p = torch.softmax(logits, 1)
+            self.assertTrue(torch.allclose(loaded.module.ab(logits, 1.0)[:, 0], 10 * (p[:, 1] - p[:, 0]), atol=1e-5))
+            with self.assertRaisesRegex(ValueError, "multiple of the stride 8"):
+                loaded.module(torch.rand(1, 1, 12, 16))
+
+    def test_colorize_schema_is_checked(self):
+        bins = [[0.0, 0.0], [10.0, 0.0]]
+        for overrides, message in [({"bottleneckDilations": [1, 2]}, "bottleneckDilations"),
+                                   ({"decoderConvs": [1]}, "decoderConvs"), ({"extra": 1}, "unknown keys"),
+                                   ({"bins": [[0.0, 0.0]]}, "bins")]:
+            with self.assertRaisesRegex(ValueError, message):
+                latent_models.build_model({**latent_models.colorize_unet_spec(bins), **overrides})
+
+
 class CompareWithFakeLatentTest(unittest.TestCase):
     def test_compare_runs_latent_and_agrees(self):
         import contextlib

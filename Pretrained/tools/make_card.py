@@ -59,9 +59,10 @@ def main():
     for spec in args.eval:
         label, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
         labelled += [(label, row) for row in json_lines(path)]
-    # Denoising (sigma) and upscaling (scale) rows get their own tables; any other rows a generic one.
+    # Denoising (sigma), upscaling (scale) and colorization (gray baseline) rows get their own
+    # tables; any other rows a generic one.
     def known(row):
-        return "mean_psnr" in row and ("sigma" in row or "scale" in row)
+        return "mean_psnr" in row and ("sigma" in row or "scale" in row or "mean_gray_psnr" in row)
     summaries = [row for _, row in labelled if known(row)]
     other_rows = [(label, row) for label, row in labelled if not known(row)]
     baselines = [row for path in args.baseline for row in json_lines(path) if "mean_psnr" in row]
@@ -80,11 +81,15 @@ def main():
         json.dump(card, f, indent=2, sort_keys=True)
         f.write("\n")
 
+    # A colorizer's bin list (hundreds of pairs) stays in the JSON card; the page gives the count.
+    shown_architecture = dict(architecture)
+    if "bins" in shown_architecture:
+        shown_architecture["bins"] = f"{len(architecture['bins'])} (a, b) pairs"
     lines = [f"# {name}: {args.title}", ""]
     if args.notes:
         lines += [args.notes, ""]
     lines += ["## Architecture", "",
-              f"- `{json.dumps(architecture, sort_keys=True)}`",
+              f"- `{json.dumps(shown_architecture, sort_keys=True)}`",
               f"- {parameters:,} parameters, {size_mb:.1f} MB on disk"]
     scale = architecture.get("scale")
     if args.flops_per_pixel:
@@ -113,6 +118,18 @@ def main():
         for s in upscaling:
             lines.append(f"| `{s.get('data', '?')}` | ×{s['scale']:g} | {s.get('passes', 1):g} | {s['images']} | {s['mean_psnr']:.2f} | "
                          f"{s['mean_bicubic_psnr']:.2f} | {s['mean_psnr'] - s['mean_bicubic_psnr']:+.2f} |")
+    colorize = [s for s in summaries if "mean_gray_psnr" in s]
+    if colorize:
+        lines += ["", "## Measured", "",
+                  "Each colour photo reduced to its 8-bit BT.601 luma, colorized, compared with the original "
+                  "(PSNR in RGB); the gray image itself is the baseline; colourfulness after Hasler & Süsstrunk (2003). "
+                  f"The model's readout temperature is T = {architecture.get('temperature', '?')}.", "",
+                  "| data | T | images | PSNR (dB) | gray PSNR (dB) | colourfulness | original colourfulness | ratio |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for s in colorize:
+            lines.append(f"| `{s.get('data', '?')}` | {s['temperature']:g} | {s['images']} | {s['mean_psnr']:.2f} | "
+                         f"{s['mean_gray_psnr']:.2f} | {s['mean_colorfulness']:.1f} | {s['mean_original_colorfulness']:.1f} | "
+                         f"{s['colorfulness_ratio']:.0%} |")
     if summaries:
         lines += ["", "## Measured", "", "| data | σ | images | PSNR (dB) | SSIM | noisy input PSNR |", "|---|---|---|---|---|---|"]
         for s in summaries:
@@ -143,6 +160,7 @@ def main():
     measure = {
         "denoise-unet": f"`latent eval denoise --model {name} --data DEV --sigma 15,25,50 --json` measures it.",
         "upscale-net": f"`latent eval upscale --model {name} --data DEV --scale {scale} --json` measures it.",
+        "colorize-unet": f"`latent eval colorize --model {name} --data DEV --json` measures it.",
         "vae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
         "ae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
         "gan": f"`latent eval gan --model {name} --data TRAIN --test TEST --json` measures it.",

@@ -1,13 +1,17 @@
 import LatentNN
 import LatentTensor
 
-/// A stack of 3×3 convolutions, each followed by the activation, at one resolution.
+/// A stack of 3×3 convolutions, each followed by the activation, at one resolution; optionally
+/// dilated (one dilation per convolution, e.g. in a bottleneck that needs a wide receptive field cheaply).
 public final class ConvStage: Module {
     public let convs: [Conv2d]
     let activation: Activation
 
-    public init(width: Int, count: Int, activation: Activation = .relu, using rng: inout RandomSource) {
-        convs = (0..<count).map { _ in Conv2d(width, width, kernelSize: 3, padding: .same, using: &rng) }
+    public init(width: Int, count: Int, dilations: [Int]? = nil, activation: Activation = .relu, using rng: inout RandomSource) {
+        precondition(dilations == nil || dilations!.count == count, "ConvStage: \(count) convolutions, dilations \(dilations!)")
+        convs = (0..<count).map {
+            Conv2d(width, width, kernelSize: 3, padding: .same, dilation: dilations?[$0] ?? 1, using: &rng)
+        }
         self.activation = activation
     }
 

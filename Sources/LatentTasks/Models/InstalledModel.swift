@@ -39,6 +39,10 @@ public struct InstalledModel {
                let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
                 inputChannels = (object["channels"] as? NSNumber)?.intValue
             }
+            if kind == ColorizerArchitecture.kindName, let architecture = try? file.architecture(ColorizerArchitecture.self) {
+                inputChannels = 1
+                flopsPerPixel = architecture.flopsPerPixel  // per working-resolution pixel
+            }
             if kind == DenoiserArchitecture.kindName {
                 if let architecture = try? file.architecture(DenoiserArchitecture.self) {
                     flopsPerPixel = architecture.flopsPerPixel
@@ -71,6 +75,18 @@ public struct InstalledModel {
               let evaluations = card["evaluation"] as? [[String: Any]] else { return [:] }
         var result: [String: String] = [:]
         for entry in evaluations {
+            if let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue, let gray = (entry["mean_gray_psnr"] as? NSNumber)?.doubleValue,
+               let ratio = (entry["colorfulness_ratio"] as? NSNumber)?.doubleValue {
+                // A colorizer's card may list a temperature sweep: show the row of the model's own T.
+                let t = (entry["temperature"] as? NSNumber)?.floatValue
+                if let modelT = ((card["architecture"] as? [String: Any])?["temperature"] as? NSNumber)?.floatValue,
+                   let t, abs(t - modelT) > 1e-6 { continue }
+                let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
+                result["psnr \(data)"] = String(format: "%.2f", psnr)
+                result["gray psnr \(data)"] = String(format: "%.2f", gray)
+                result["colorfulness ratio \(data)"] = String(format: "%.2f", ratio)
+                continue
+            }
             guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue else { continue }
             let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
             if let sigma = (entry["sigma"] as? NSNumber)?.doubleValue {

@@ -2,15 +2,25 @@ import LatentImage
 import LatentTensor
 
 /// Cuts random square patches with a random flip/rotation (one of the 8 symmetries of the
-/// square) from a set of images, into a batch tensor.
+/// square, or only left–right mirroring) from a set of images, into a batch tensor.
 public struct PatchSampler {
+    /// Which transforms augment the patches.
+    public enum Symmetries: Sendable {
+        /// The 8 symmetries of the square (noise has no up or down).
+        case all
+        /// Identity or left–right mirror: for tasks where up matters (colour: sky is above).
+        case mirror
+    }
+
     public let images: [Image]
     public let patchSize: Int
+    public let symmetries: Symmetries
 
-    public init(images: [Image], patchSize: Int) {
+    public init(images: [Image], patchSize: Int, symmetries: Symmetries = .all) {
         precondition(!images.isEmpty, "no images to sample from")
         self.images = images
         self.patchSize = patchSize
+        self.symmetries = symmetries
     }
 
     /// A batch [N, C, P, P] of patches. Draws from `rng` in a fixed order, so a resumed run
@@ -24,7 +34,7 @@ public struct PatchSampler {
                 let image = images[rng.index(below: images.count)]
                 let x0 = rng.index(below: image.width - p + 1)
                 let y0 = rng.index(below: image.height - p + 1)
-                let symmetry = rng.index(below: 8)
+                let symmetry = symmetries == .all ? rng.index(below: 8) : rng.index(below: 2)
                 Self.cut(image, x0: x0, y0: y0, size: p, symmetry: symmetry, into: dst.baseAddress! + n * channels * p * p)
             }
         }
