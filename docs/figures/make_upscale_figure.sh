@@ -5,7 +5,7 @@
 # runs the same code as `latent upscale` and prints the PSNRs; Python/Pillow only crops and tiles.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-latent=.build/release/latent
+latent=${LATENT:-.build/release/latent}
 photo=${1:-chelsea}
 scale=${2:-2}
 crop=${3:-"150,60,160,120"}   # x,y,width,height in the photo
