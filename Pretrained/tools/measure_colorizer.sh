@@ -10,7 +10,7 @@ out=${OUT:-/tmp/latent-measure-colorize}
 model=${MODEL:-Pretrained/colorize.safetensors}
 mkdir -p "$out"
 swift build -c release --product latent >/dev/null
-latent=.build/release/latent
+latent=${LATENT:-.build/release/latent}
 
 model_t=$(python3 -c "import json,struct,sys; f=open(sys.argv[1],'rb'); n=struct.unpack('<Q',f.read(8))[0]; \
 print(json.loads(json.loads(f.read(n))['__metadata__']['latent.architecture'])['temperature'])" "$model")

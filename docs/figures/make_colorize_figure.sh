@@ -5,7 +5,7 @@
 # `latent colorize` itself; Python/Pillow only scales and tiles.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-latent=.build/release/latent
+latent=${LATENT:-.build/release/latent}
 photo=${1:-astronaut}
 model=${2:-colorize}
 height=${HEIGHT:-256}
