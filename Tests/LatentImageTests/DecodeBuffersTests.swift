@@ -44,6 +44,23 @@ final class DecodeBuffersTests: XCTestCase {
         XCTAssertEqual(counts.reused + counts.allocated, 2 * files.count)
     }
 
+    /// The float decoders (vectorised conversion per strip of rows) give exactly the integer
+    /// decode divided by 255, for widths on and off the 16-pixel vector width.
+    func testFloatDecodeIsTheByteDecodeOverTwoFiftyFive() throws {
+        let photo = try Image(contentsOf: Paths.assets.appendingPathComponent("chelsea.png").path)
+        for width in [5, 16, 47, 451] {
+            let crop = photo.resized(width: width, height: 33)
+            for image in [crop, crop.grayscale()] {
+                for bytes in [try JPEGCodec.encode(image), try PNGCodec.encode(image)] {
+                    let pixels = try bytes.withUnsafeBytes { raw in
+                        ImageFormat.sniff(raw) == .png ? try PNGCodec.decodeInterleaved(raw) : try JPEGCodec.decodeInterleaved(raw)
+                    }
+                    XCTAssertEqual(try Image.decode(bytes).samples, pixels.planarImage().samples, "\(width) px, \(image.layout)")
+                }
+            }
+        }
+    }
+
     func testRecycledMemoryIsReusedForTheNextImage() throws {
         let buffers = DecodeBuffers()
         let first = try PNGCodec.encode(randomImage(.rgb, width: 64, height: 48, seed: 3))
@@ -92,7 +109,7 @@ final class DecodeBuffersTests: XCTestCase {
         corrupt.replaceSubrange(60..<200, with: [UInt8](repeating: 0x55, count: 140))
         try Data(corrupt).write(to: URL(fileURLWithPath: corruptPath))
         let emptyPath = folder.appendingPathComponent("empty.png").path
-        FileManager.default.createFile(atPath: emptyPath, contents: Data())
+        XCTAssertTrue(FileManager.default.createFile(atPath: emptyPath, contents: Data()))
 
         let buffers = DecodeBuffers()
         // Big file first, so that the small one is read into a longer buffer than it needs.
