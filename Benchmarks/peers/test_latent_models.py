@@ -255,6 +255,8 @@ import numpy as np, torch
 from PIL import Image
 sys.path.insert(0, %r)
 import latent_models
+if sys.argv[1:] == ["models", "--json"]:
+    sys.exit(0)  # lists no models: compare.py then pads with no tile margin
 _, command, input_png, _, output_dir, _, model_path, _, depth = sys.argv
 assert command == "denoise" and depth == "16", sys.argv
 pixels = np.asarray(Image.open(input_png), dtype=np.float32) / 255
@@ -269,6 +271,24 @@ def chunk(kind, body):
 header = struct.pack(">IIBBBBB", width, height, 16, 0 if channels == 1 else 2, 0, 0, 0)
 with open(os.path.join(output_dir, "denoised.png"), "wb") as f:
     f.write(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
+"""
+
+# Stands in for `LatentBenchmarks infer MODEL IMAGE ...` and `LatentBenchmarks train-step MODEL
+# --batch B --patch P ...`: checks that compare.py asks for the batch and patch it gives PyTorch
+# and answers with recognisable numbers.
+FAKE_BENCHMARKS = """#!/usr/bin/python3
+import json, sys
+arguments = sys.argv[1:]
+tool = arguments[0]
+options = {word: arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word.startswith("--")}
+assert arguments[-1] == "--json", arguments
+if tool == "infer":
+    print(json.dumps({"latent_ms_per_mp": 123.5}))
+elif tool == "train-step":
+    assert options["--batch"] == "2" and options["--patch"] == "32" and options["--threads"] == "2", arguments
+    print(json.dumps({"train_samples_per_s": 4.25, "train_batch": 2, "train_patch": 32}))
+else:
+    sys.exit(f"unexpected tool {tool}")
 """
 
 
@@ -322,19 +342,27 @@ class CompareWithFakeLatentTest(unittest.TestCase):
             with open(binary, "w") as f:
                 f.write(FAKE_LATENT % HERE)
             os.chmod(binary, 0o755)
+            benchmarks = os.path.join(directory, "LatentBenchmarks")
+            with open(benchmarks, "w") as f:
+                f.write(FAKE_BENCHMARKS)
+            os.chmod(benchmarks, 0o755)
             model_path = os.path.join(directory, "gray.safetensors")
             latent_models.write_random_model(model_path, latent_models.denoise_unet_spec(1, widths=[8, 16, 32]), seed=5)
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):
-                status = compare.main([model_path, "--latent", binary, "--size", "64", "--runs", "1",
+                status = compare.main([model_path, "--latent", binary, "--benchmarks", benchmarks, "--size", "64", "--runs", "1",
                                        "--warmup", "0", "--latent-warmup", "0", "--train-steps", "1",
                                        "--train-batch", "2", "--train-patch", "32", "--json"])
             result = json.loads(printed.getvalue())
             self.assertEqual(status, 0, result)
             self.assertEqual(set(result["diffs"]), {"torch-ort", "torch-latent", "ort-latent"})
             self.assertLessEqual(result["diffs"]["torch-latent"], 1 / 65535)  # only 16-bit rounding
-            for key in ("latent_ms_per_mp", "torch_ms_per_mp", "ort_ms_per_mp", "torch_train_samples_per_s"):
+            for key in ("latent_cli_ms_per_mp", "torch_ms_per_mp", "ort_ms_per_mp", "torch_train_samples_per_s"):
                 self.assertGreater(result[key], 0, key)
+            self.assertEqual(result["latent_ms_per_mp"], 123.5)
+            self.assertAlmostEqual(result["latent_over_torch"], 123.5 / result["torch_ms_per_mp"])
+            self.assertEqual((result["train_batch"], result["train_patch"], result["train_loss"]), (2, 32, "charbonnier"))
+            self.assertEqual(result["latent_train_samples_per_s"], 4.25)
 
 
 if __name__ == "__main__":

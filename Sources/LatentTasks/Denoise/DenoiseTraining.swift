@@ -69,12 +69,32 @@ public final class DenoiseTraining {
         self.command = command
     }
 
-    private func loss(_ output: Tensor, _ target: Tensor) -> Tensor {
-        switch options.loss {
+    static func loss(_ name: String, _ output: Tensor, _ target: Tensor) -> Tensor {
+        switch name {
         case "mse": return Loss.mse(output, target)
         case "l1": return Loss.l1(output, target)
         default: return Loss.charbonnier(output, target)
         }
+    }
+
+    /// One optimisation step on clean patches [N, C, P, P]: noise at a σ per patch drawn from
+    /// the range, forward, loss (plus the sparsity term), backward, Adam. Returns the objective.
+    /// The training loop runs it, and `TrainingStep` times it.
+    static func step(_ network: DenoiseUNet, _ optimizer: Optimizer, clean: Tensor, options o: DenoiseTrainingOptions,
+                     using rng: inout RandomSource) -> Float {
+        let sigmas = (0..<clean.shape[0]).map { _ in rng.uniform(o.sigmaRange[0], o.sigmaRange[1]) }
+        let noisy = GaussianNoise.apply(clean, sigmas: sigmas, using: &rng)
+        network.zeroGrad()
+        let (output, code) = network.forward(noisy)
+        var objective = loss(o.loss, output, clean)
+        if let rho = o.sparsity, o.sparsityWeight > 0 {
+            // The bottleneck's ReLU features are ≥ 0 and unbounded; tanh maps them into [0, 1),
+            // where the mean activation ρ̂ of each unit is the "firing rate" the KL term needs.
+            objective = objective + Loss.sparsityKL(activations: code.tanh(), target: rho) * o.sparsityWeight
+        }
+        objective.backward()
+        optimizer.step()
+        return objective.item
     }
 
     /// Runs (or resumes) training and writes the model file; returns the final validation, if any.
@@ -154,21 +174,10 @@ public final class DenoiseTraining {
         network.train()
         while step < o.steps {
             let clean = sampler.batch(o.batch, using: &rng)
-            let sigmas = (0..<o.batch).map { _ in rng.uniform(o.sigmaRange[0], o.sigmaRange[1]) }
-            let noisy = GaussianNoise.apply(clean, sigmas: sigmas, using: &rng)
             optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
-            network.zeroGrad()
-            let (output, code) = network.forward(noisy)
-            var objective = loss(output, clean)
-            if let rho = o.sparsity, o.sparsityWeight > 0 {
-                // The bottleneck's ReLU features are ≥ 0 and unbounded; tanh maps them into [0, 1),
-                // where the mean activation ρ̂ of each unit is the "firing rate" the KL term needs.
-                objective = objective + Loss.sparsityKL(activations: code.tanh(), target: rho) * o.sparsityWeight
-            }
-            objective.backward()
-            optimizer.step()
+            let objective = Self.step(network, optimizer, clean: clean, options: o, using: &rng)
             step += 1
-            meter.record(step: step, loss: objective.item, samples: o.batch, learningRate: optimizer.learningRate)
+            meter.record(step: step, loss: objective, samples: o.batch, learningRate: optimizer.learningRate)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
             if step % o.validateEvery == 0 && step < o.steps { _ = try validate() }
             if let pauseAt, step >= pauseAt, step < o.steps {
