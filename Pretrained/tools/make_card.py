@@ -63,8 +63,11 @@ def main():
     # tables; any other rows a generic one.
     def known(row):
         return "mean_psnr" in row and ("sigma" in row or "scale" in row or "mean_gray_psnr" in row)
+    # Their per-image rows (an "image" key) are left out: the summaries carry the result.
+    def per_image(row):
+        return "image" in row and ("sigma" in row or "scale" in row or "gray_psnr" in row)
     summaries = [row for _, row in labelled if known(row)]
-    other_rows = [(label, row) for label, row in labelled if not known(row)]
+    other_rows = [(label, row) for label, row in labelled if not known(row) and not per_image(row)]
     baselines = [row for path in args.baseline for row in json_lines(path) if "mean_psnr" in row]
     speed = json.load(open(args.speed)) if args.speed else None
     name = os.path.splitext(os.path.basename(args.model))[0]
@@ -110,6 +113,7 @@ def main():
     else:
         lines.append("No training record in the file.")
     upscaling = [s for s in summaries if "scale" in s]
+    colorize = [s for s in summaries if "mean_gray_psnr" in s]
     summaries = [s for s in summaries if "sigma" in s]
     if upscaling:
         lines += ["", "## Measured", "", "Luma PSNR (BT.601 Y of the 8-bit output, `scale` pixels of border cropped) "
@@ -118,7 +122,6 @@ def main():
         for s in upscaling:
             lines.append(f"| `{s.get('data', '?')}` | ×{s['scale']:g} | {s.get('passes', 1):g} | {s['images']} | {s['mean_psnr']:.2f} | "
                          f"{s['mean_bicubic_psnr']:.2f} | {s['mean_psnr'] - s['mean_bicubic_psnr']:+.2f} |")
-    colorize = [s for s in summaries if "mean_gray_psnr" in s]
     if colorize:
         lines += ["", "## Measured", "",
                   "Each colour photo reduced to its 8-bit BT.601 luma, colorized, compared with the original "

@@ -98,6 +98,17 @@ final class ColorizeTrainingTests: XCTestCase {
         XCTAssertThrowsError(try ColorizeTraining(options: changed, command: "test").run(resume: true))
     }
 
+    func testResumingAFinishedRunSetsTheReadoutTemperature() throws {
+        var o = options("finished")
+        o.steps = 3
+        try ColorizeTraining(options: o, command: "test").run(resume: false)
+        let trained = try weights(o.output)
+        o.temperature = 0.2
+        try ColorizeTraining(options: o, command: "test").run(resume: true)
+        XCTAssertEqual(try ModelFile(path: o.output).architecture(ColorizerArchitecture.self).temperature, 0.2)
+        XCTAssertEqual(try weights(o.output), trained, "no further training")
+    }
+
     func testFineTuningStartsFromTheGivenModel() throws {
         let base = options("base")
         try ColorizeTraining(options: base, command: "test").run(resume: false)

@@ -21,13 +21,16 @@ public struct ColorizeTrainingOptions: Codable, Equatable {
     public var patch: Int = 128
     public var learningRate: Float = 1e-3
     public var minimumLearningRate: Float = 1e-5
-    /// λ of the class rebalancing (0: weights ∝ 1/prior; 1: no rebalancing).
-    public var rebalance: Float = 0.5
+    /// λ of the class rebalancing (0: weights ∝ 1/prior; 1: no rebalancing). Zhang et al. use
+    /// 0.5; 0.1 is chosen by measurement on McMaster18 (250 steps of a small network — widths
+    /// 16…128, 16 crops of 64² at render size 128: λ = 1, 0.5, 0.25, 0.1 gave 12 %, 21 %, 27 %,
+    /// 36 % of the originals' colourfulness at T = 0.38, every one above the gray image's PSNR).
+    public var rebalance: Float = 0.1
     /// Readout temperature stored in the model.
     public var temperature: Float = 0.38
     public var seed: UInt64 = 1
     public var checkpointEvery: Int = 250
-    public var validateEvery: Int = 1000
+    public var validateEvery: Int = 500
 
     public init(data: String, output: String) {
         self.data = data
