@@ -370,7 +370,8 @@ def compare_model(model_path, args, workdir):
     height, width = pixels.shape[:2]
     megapixels = height * width / 1e6
     x = to_tensor(pixels)
-    result = {"model": model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
+    inside = os.path.abspath(model_path).startswith(REPOSITORY + os.sep)
+    result = {"model": os.path.relpath(model_path, REPOSITORY) if inside else model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
               "height": height, "width": width, "threads": args.threads,
               "latent_ms_per_mp": None, "torch_ms_per_mp": None, "ort_ms_per_mp": None, "latent_cli_ms_per_mp": None,
               "max_abs_diff": None, "latent_train_samples_per_s": None, "torch_train_samples_per_s": None,
