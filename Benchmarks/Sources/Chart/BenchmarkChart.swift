@@ -19,7 +19,10 @@ func runChart(_ arguments: BenchmarkArguments) throws {
             if object["model"] != nil { results.append(object) }
         }
     }
-    guard !results.isEmpty else { throw BenchmarkUsage("no model results in \(arguments.positional.joined(separator: ", "))") }
+    // Models compare.py could only list (kinds it cannot compare yet) have no bars to draw.
+    let keys = (BenchmarkChart.inference + BenchmarkChart.training).map(\.key)
+    results = results.filter { result in keys.contains { BenchmarkChart.number(result, $0) != nil } }
+    guard !results.isEmpty else { throw BenchmarkUsage("no measured models in \(arguments.positional.joined(separator: ", "))") }
     let chart = BenchmarkChart(results: results)
     try chart.draw().write(to: output, format: .png)
     print("wrote \(output) (\(results.count) model\(results.count == 1 ? "" : "s"))")
