@@ -19,7 +19,7 @@ import LatentTasks
 ///
 /// Times are medians of per-file wall and process CPU time (CPU time counts the kernel's page
 /// faults and is steadier on a shared machine; the codecs are single-threaded).
-func runCodecBenchmarks(json: Bool, runs: Int = 5) throws {
+func runCodecBenchmarks(json: Bool, formats: [ImageFormat] = [.jpeg, .png], runs: Int = 5) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     _ = latent_set_mmap_threshold(1 << 20)
@@ -31,7 +31,7 @@ func runCodecBenchmarks(json: Bool, runs: Int = 5) throws {
     print(String(format: "codecs: %.1f MP photos ×%d in a row, median per file of %d rounds after a warm-up round, load %.2f",
                  megapixels, photos.count, runs, oneMinuteLoadAverage()))
 
-    for format in [ImageFormat.jpeg, .png] {
+    for format in formats {
         let files = try photos.map { try format == .jpeg ? JPEGCodec.encode($0) : PNGCodec.encode($0, bitDepth: 8) }
         let warmBytes = InterleavedDecoder()
         let buffers = DecodeBuffers()

@@ -10,6 +10,7 @@ let imageTasks: [String: (_ modelPath: String) throws -> BatchTask] = [
     DenoiserArchitecture.kindName: { path in
         DenoiseBatch.task(model: path, tileSize: nil, activationBudget: defaultActivationBudget)
     },
+    ColorizerArchitecture.kindName: { path in ColorizeTask(model: path) },
 ]
 
 /// What `latent` gives a tile's activations unless told otherwise (`--max-memory` 1 GiB / 4).
@@ -96,29 +97,16 @@ func runUpscaleBenchmark(name: String, path: String, photo: Image, json: Bool) t
         whole, inputMP * 1000 / whole, inputMP * Double(s * s) * 1000 / whole, wholeCPU / 1000 / inputMP,
         network, flops / network / 1e6))
 
-    let options = (try? ModelFile(path: path).trainingJSON).flatMap { $0 }.flatMap { record -> UpscaleTrainingOptions? in
-        guard let data = record.data(using: .utf8),
-              let fields = try? JSONSerialization.jsonObject(with: data) as? [String: String],
-              let json = fields["options"]?.data(using: .utf8) else { return nil }
-        return try? JSONDecoder().decode(UpscaleTrainingOptions.self, from: json)
-    }
-    let (batch, patch) = (options?.batch ?? 16, options?.patch ?? 96)
-    let trainee = UpscaleNet(upscaler.network.architecture, seed: 1)
-    let optimizer = Adam(trainee.namedParameters(), learningRate: 1e-4)
-    var rng = RandomSource(seed: 2)
-    let c = upscaler.channels
-    let low = Tensor.uniform([batch, c, patch / s, patch / s], using: &rng)
-    let detail = Tensor.normal([batch, c, patch, patch], std: 0.05, using: &rng)
-    let (step, stepCPU) = BenchmarkTimer.medianWallAndCPU(runs: 5) {
-        trainee.zeroGrad()
-        Loss.charbonnier(trainee(low), detail).backward()
-        optimizer.step()
-    }
+    // The training loop's own step (detail target, loss, Adam) at the recorded batch and patch size.
+    let trainingStep = try TrainingStep.forModel(at: path)
+    let (batch, patch) = (trainingStep.batch, trainingStep.size)
+    let (step, stepCPU) = BenchmarkTimer.medianWallAndCPU(runs: 5) { _ = trainingStep.run() }
     print("  \(name) training step: " + String(format: "%.0f ms for %d × %d² (output) patches, %.1f samples/s; CPU %.0f ms",
                                             step, batch, patch, Double(batch) * 1000 / step, stepCPU))
     if json {
         print(JSONLine.encode([
-            "model": .string(name), "scale": .number(Double(s)),
+            "suite": .string("models"), "model": .string(name), "kind": .string(UpscalerArchitecture.kindName),
+            "scale": .number(Double(s)),
             "inference_ms_per_input_mp": .number((whole / inputMP).rounded()),
             "inference_input_mp_per_s": .number((inputMP * 100_000 / whole).rounded() / 100),
             "inference_output_mp_per_s": .number((inputMP * Double(s * s) * 100_000 / whole).rounded() / 100),
@@ -132,7 +120,6 @@ func runUpscaleBenchmark(name: String, path: String, photo: Image, json: Bool) t
         ]))
     }
 }
-
 
 /// `LatentBenchmarks train-step MODEL [--batch B] [--patch P] [--threads T] [--json]`: the
 /// training step of one model file at a chosen batch and patch size (compare.py runs PyTorch at

@@ -1,6 +1,7 @@
 // LatentBenchmarks: release-mode measurements (build with -c release). See docs/benchmarks.md.
 //
-//   LatentBenchmarks [codecs] [engine] [models] [--json]     measuring suites (all three when none is named)
+//   LatentBenchmarks [codecs] [engine] [models] [--json]     measuring suites (all three when none is named);
+//                                                            codecs --format jpeg|png measures one format
 //   LatentBenchmarks train-step MODEL [--batch B] [--patch P] [--threads T] [--json]
 //   LatentBenchmarks infer MODEL IMAGE [--threads T] [--json]
 //   LatentBenchmarks chart RESULTS.jsonl... -o CHART.png
@@ -11,7 +12,13 @@ import LatentTasks
 ProcessSetup.prepareThreads()
 let arguments = BenchmarkArguments(Array(CommandLine.arguments.dropFirst()))
 let suites: [String: () throws -> Void] = [
-    "codecs": { try runCodecBenchmarks(json: arguments.json) },
+    "codecs": {
+        let formats = try arguments.options["format"].map { name in
+            guard let format = ImageFormat(fileExtensionOf: "." + name) else { throw BenchmarkUsage("--format png or jpeg") }
+            return [format]
+        } ?? [ImageFormat.jpeg, .png]
+        try runCodecBenchmarks(json: arguments.json, formats: formats)
+    },
     "engine": { try runEngineBenchmarks(json: arguments.json) },
     "models": { try runModelBenchmarks(json: arguments.json) },
 ]

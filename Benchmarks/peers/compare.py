@@ -237,6 +237,20 @@ def median_seconds(function, warmup, runs):
     return statistics.median(times)
 
 
+def median_wall_and_cpu_seconds(function, warmup, runs):
+    """Medians of wall time and of this process's CPU time (all threads; an ORT thread pool that
+    spin-waits counts its spinning)."""
+    for _ in range(warmup):
+        function()
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def export_onnx(module, channels, stride, path, opset):
     """Exports with dynamic batch/height/width. The example input is deliberately small and
     unlike the benchmark size, so running the benchmark also tests the dynamic axes."""
@@ -370,7 +384,8 @@ def compare_model(model_path, args, workdir):
     height, width = pixels.shape[:2]
     megapixels = height * width / 1e6
     x = to_tensor(pixels)
-    result = {"model": model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
+    inside = os.path.abspath(model_path).startswith(REPOSITORY + os.sep)
+    result = {"model": os.path.relpath(model_path, REPOSITORY) if inside else model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
               "height": height, "width": width, "threads": args.threads,
               "latent_ms_per_mp": None, "torch_ms_per_mp": None, "ort_ms_per_mp": None, "latent_cli_ms_per_mp": None,
               "max_abs_diff": None, "latent_train_samples_per_s": None, "torch_train_samples_per_s": None,
@@ -393,7 +408,8 @@ def compare_model(model_path, args, workdir):
 
     with torch.inference_mode():
         reference = module(x)[0].numpy()[crop]
-        result["torch_ms_per_mp"] = 1000 * median_seconds(lambda: module(x), args.warmup, args.runs) / megapixels
+        wall, cpu = median_wall_and_cpu_seconds(lambda: module(x), args.warmup, args.runs)
+        result["torch_ms_per_mp"], result["torch_cpu_ms_per_mp"] = 1000 * wall / megapixels, 1000 * cpu / megapixels
 
     differences = {}
     try:
@@ -403,7 +419,8 @@ def compare_model(model_path, args, workdir):
         feed = {"input": x.numpy()}
         ort_output = session.run(None, feed)[0][0][crop]
         differences["torch-ort"] = float(np.abs(ort_output - reference).max())
-        result["ort_ms_per_mp"] = 1000 * median_seconds(lambda: session.run(None, feed), args.warmup, args.runs) / megapixels
+        wall, cpu = median_wall_and_cpu_seconds(lambda: session.run(None, feed), args.warmup, args.runs)
+        result["ort_ms_per_mp"], result["ort_cpu_ms_per_mp"] = 1000 * wall / megapixels, 1000 * cpu / megapixels
     except ImportError as error:
         result["notes"].append(f"ONNX Runtime unavailable: {error}")
         ort_output = None
@@ -430,6 +447,7 @@ def compare_model(model_path, args, workdir):
             measured = run_latent_benchmarks(args.benchmarks, "infer", model_path, input_png,
                                              "--threads", args.threads, "--runs", args.runs)
             result["latent_ms_per_mp"] = measured["latent_ms_per_mp"]
+            result["latent_cpu_ms_per_mp"] = measured.get("latent_cpu_ms_per_mp")
         except (OSError, RuntimeError, ValueError, KeyError) as error:
             result["notes"].append(f"LatentBenchmarks infer failed: {error}")
     else:
@@ -540,6 +558,8 @@ def describe(result):
              f"  Latent        {number(result['latent_ms_per_mp'], 'ms/MP')}"
              + ratio("latent_over_torch", "PyTorch's time") + ratio("latent_over_ort", "ORT's time"),
              f"  Latent (CLI)  {number(result['latent_cli_ms_per_mp'], 'ms/MP')} (whole process: start-up, PNG decode/encode)",
+             f"  CPU time      Latent {number(result.get('latent_cpu_ms_per_mp'), 'ms/MP')}, PyTorch "
+             f"{number(result.get('torch_cpu_ms_per_mp'), 'ms/MP')}, ORT {number(result.get('ort_cpu_ms_per_mp'), 'ms/MP')}",
              f"  max |diff|    {'n/a' if result['max_abs_diff'] is None else format(result['max_abs_diff'], '.3g')}"
              + (f"  {result.get('diffs')}" if result.get("diffs") else "")]
     if result.get("train_batch"):

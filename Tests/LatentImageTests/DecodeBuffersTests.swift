@@ -61,6 +61,18 @@ final class DecodeBuffersTests: XCTestCase {
         }
     }
 
+    /// Every byte value, on the vector path (16 pixels at a time) and the scalar tail, gray and RGB,
+    /// decodes to exactly `Float(v) / 255`.
+    func testEveryByteValueDecodesToExactlyItsValueOverTwoFiftyFive() throws {
+        let values = (0..<256).map { Float($0) / 255 }
+        let gray = Image(width: 259, height: 1, layout: .gray, samples: values + [values[255], values[0], values[128]])
+        let rgb = Image(width: 256, height: 1, layout: .rgb,
+                        samples: values + values.reversed() + (0..<256).map { Float($0 * 7 % 256) / 255 })
+        for image in [gray, rgb] {
+            XCTAssertEqual(try Image.decode(try PNGCodec.encode(image, bitDepth: 8)).samples, image.samples, "\(image.layout)")
+        }
+    }
+
     func testRecycledMemoryIsReusedForTheNextImage() throws {
         let buffers = DecodeBuffers()
         let first = try PNGCodec.encode(randomImage(.rgb, width: 64, height: 48, seed: 3))

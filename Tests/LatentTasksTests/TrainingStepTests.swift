@@ -51,4 +51,33 @@ final class TrainingStepTests: XCTestCase {
             XCTAssertTrue("\(error)".contains("whole 16×16 images"), "\(error)")
         }
     }
+
+    /// Upscalers and colorizers: the step their loop runs, at the recorded batch and patch.
+    func testUpscaleAndColorizeStepsComeFromTheirFiles() throws {
+        let folder = try BatchFixtures.temporaryFolder("training-step-image")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        func record<T: Encodable>(_ options: T) throws -> String {
+            let data = try JSONSerialization.data(withJSONObject: ["options": String(decoding: try JSONEncoder().encode(options), as: UTF8.self)])
+            return String(decoding: data, as: UTF8.self)
+        }
+        var upscale = UpscaleTrainingOptions(data: ["unused"], output: "unused")
+        (upscale.batch, upscale.patch, upscale.loss) = (2, 24, "l1")
+        let upscaler = UpscalerArchitecture(channels: 1, scale: 2, features: 8, code: 8, mapping: 1)
+        try ModelFile.save(UpscaleNet(upscaler, seed: 1), architecture: upscaler, trainingJSON: try record(upscale),
+                           to: folder + "/upscale.safetensors")
+        var colorize = ColorizeTrainingOptions(data: "unused", output: "unused")
+        (colorize.batch, colorize.patch) = (2, 32)
+        let colorizer = ColorizeTests.smallArchitecture()
+        try ModelFile.save(ColorizeNet(colorizer, seed: 1), architecture: colorizer, trainingJSON: try record(colorize),
+                           to: folder + "/colorize.safetensors")
+
+        for (name, expected) in [("upscale", [2, 24, 1]), ("colorize", [2, 32, 1])] {
+            let step = try TrainingStep.forModel(at: folder + "/\(name).safetensors")
+            XCTAssertEqual([step.batch, step.size, step.channels], expected, name)
+            let losses = (0..<6).map { _ in step.run() }
+            XCTAssertTrue(losses.allSatisfy(\.isFinite), "\(name): \(losses)")
+            XCTAssertLessThan(losses.last!, losses.first!, "\(name): the same batch again must fit better: \(losses)")
+        }
+        XCTAssertThrowsError(try TrainingStep.forModel(at: folder + "/upscale.safetensors", size: 25))
+    }
 }

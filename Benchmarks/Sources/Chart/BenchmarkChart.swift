@@ -19,7 +19,10 @@ func runChart(_ arguments: BenchmarkArguments) throws {
             if object["model"] != nil { results.append(object) }
         }
     }
-    guard !results.isEmpty else { throw BenchmarkUsage("no model results in \(arguments.positional.joined(separator: ", "))") }
+    // Models compare.py could only list (kinds it cannot compare yet) have no bars to draw.
+    let keys = (BenchmarkChart.inference + BenchmarkChart.training).map(\.key)
+    results = results.filter { result in keys.contains { BenchmarkChart.number(result, $0) != nil } }
+    guard !results.isEmpty else { throw BenchmarkUsage("no measured models in \(arguments.positional.joined(separator: ", "))") }
     let chart = BenchmarkChart(results: results)
     try chart.draw().write(to: output, format: .png)
     print("wrote \(output) (\(results.count) model\(results.count == 1 ? "" : "s"))")
@@ -74,7 +77,7 @@ struct BenchmarkChart {
         let size = Self.number(first, "width").map { w in "\(Int(w))x\(Int(Self.number(first, "height") ?? w)) photo" } ?? "photo"
         canvas.text("Inference on a \(size): ms per megapixel (shorter is faster)", x: margin, y: y, Self.ink)
         y += 22
-        y = section(&canvas, y: y, series: Self.inference, unit: "ms/MP", format: "%.0f")
+        y = section(&canvas, y: y, series: Self.inference, unit: "ms/MP", format: "%.0f", ratioWord: "time")
         y += margin / 2
 
         let batch = Self.number(first, "train_batch").map { "batch \(Int($0))" }
@@ -82,12 +85,13 @@ struct BenchmarkChart {
         let shape = [batch, patch].compactMap { $0 }.joined(separator: " of ")
         canvas.text("Training step" + (shape.isEmpty ? "" : ", " + shape) + ": samples/s (longer is faster)", x: margin, y: y, Self.ink)
         y += 22
-        _ = section(&canvas, y: y, series: Self.training, unit: "samples/s", format: "%.1f")
+        _ = section(&canvas, y: y, series: Self.training, unit: "samples/s", format: "%.1f", ratioWord: "speed")
         return canvas.image
     }
 
     /// One block of bars per model, all on one scale; returns the y below it.
-    private func section(_ canvas: inout Canvas, y top: Int, series: [Series], unit: String, format: String) -> Int {
+    private func section(_ canvas: inout Canvas, y top: Int, series: [Series], unit: String, format: String,
+                         ratioWord: String) -> Int {
         let largest = results.flatMap { r in series.compactMap { Self.number(r, $0.key) } }.max() ?? 1
         let barLeft = margin + labelWidth, barSpan = width - barLeft - margin - valueWidth
         var y = top
@@ -105,7 +109,7 @@ struct BenchmarkChart {
                         let ratios = series.dropFirst().compactMap { peer in
                             Self.number(result, peer.key).map { String(format: "%.2fx %@", value / $0, peer.name) }
                         }
-                        if !ratios.isEmpty { label += " (" + ratios.joined(separator: ", ") + ")" }
+                        if !ratios.isEmpty { label += " (" + ratioWord + " " + ratios.joined(separator: ", ") + ")" }
                     }
                     canvas.text(label, x: barLeft + length + 8, y: y + 2, Self.ink)
                 } else {

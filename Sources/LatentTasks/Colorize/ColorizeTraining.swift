@@ -115,6 +115,19 @@ public final class ColorizeTraining {
         return (Tensor(input, shape: parts[0].shape), avgPool2d(parts[1], kernel: (s, s)))
     }
 
+    /// One optimisation step on Lab patches [N, 3, P, P]: lightness in, the soft-encoded ab bins
+    /// (with their class weights) as targets, cross-entropy, backward, Adam. Returns the loss.
+    /// The training loop runs it, and `TrainingStep` times it.
+    static func step(_ network: ColorizeNet, _ optimizer: Optimizer, patches: Tensor, targets: ABClassTargets) -> Float {
+        let (input, ab) = split(patches, outputStride: network.architecture.outputStride)
+        let (target, pixelWeights) = targets.encode(ab)
+        network.zeroGrad()
+        let loss = Loss.softCrossEntropy(logits: network(input), targets: target, weights: pixelWeights)
+        loss.backward()
+        optimizer.step()
+        return loss.item
+    }
+
     /// Runs (or resumes) training and writes the model file; returns the final validation, if any.
     /// With `pauseAt`, training stops after that step with a checkpoint and no model file.
     @discardableResult
@@ -203,16 +216,12 @@ public final class ColorizeTraining {
         var meter = progress
         network.train()
         while step < o.steps {
-            let (input, ab) = Self.split(sampler.batch(o.batch, using: &rng), outputStride: s)
-            let (target, pixelWeights) = targets.encode(ab)
+            let patches = sampler.batch(o.batch, using: &rng)
             optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
-            network.zeroGrad()
-            let loss = Loss.softCrossEntropy(logits: network(input), targets: target, weights: pixelWeights)
-            loss.backward()
-            optimizer.step()
+            let loss = Self.step(network, optimizer, patches: patches, targets: targets)
             step += 1
-            meter.record(step: step, loss: loss.item, samples: o.batch, learningRate: optimizer.learningRate)
-            onStep?(step, loss.item)
+            meter.record(step: step, loss: loss, samples: o.batch, learningRate: optimizer.learningRate)
+            onStep?(step, loss)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
             if step % o.validateEvery == 0 && step < o.steps { _ = try validate() }
             if let pauseAt, step >= pauseAt, step < o.steps {

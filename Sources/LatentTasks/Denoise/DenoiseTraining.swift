@@ -69,14 +69,6 @@ public final class DenoiseTraining {
         self.command = command
     }
 
-    static func loss(_ name: String, _ output: Tensor, _ target: Tensor) -> Tensor {
-        switch name {
-        case "mse": return Loss.mse(output, target)
-        case "l1": return Loss.l1(output, target)
-        default: return Loss.charbonnier(output, target)
-        }
-    }
-
     /// One optimisation step on clean patches [N, C, P, P]: noise at a σ per patch drawn from
     /// the range, forward, loss (plus the sparsity term), backward, Adam. Returns the objective.
     /// The training loop runs it, and `TrainingStep` times it.
@@ -86,7 +78,7 @@ public final class DenoiseTraining {
         let noisy = GaussianNoise.apply(clean, sigmas: sigmas, using: &rng)
         network.zeroGrad()
         let (output, code) = network.forward(noisy)
-        var objective = loss(o.loss, output, clean)
+        var objective = ReconstructionLoss.apply(o.loss, output, clean)
         if let rho = o.sparsity, o.sparsityWeight > 0 {
             // The bottleneck's ReLU features are ≥ 0 and unbounded; tanh maps them into [0, 1),
             // where the mean activation ρ̂ of each unit is the "firing rate" the KL term needs.

@@ -42,6 +42,53 @@ public struct TrainingStep {
             return TrainingStep(kind: kind, batch: o.batch, size: o.patch, channels: architecture.channels) {
                 DenoiseTraining.step(network, optimizer, clean: clean, options: options, using: &rng)
             }
+        case UpscalerArchitecture.kindName:
+            var o = (optionsJSON.flatMap { try? JSONDecoder().decode(UpscaleTrainingOptions.self, from: Data($0.utf8)) })
+                ?? UpscaleTrainingOptions(data: [], output: "")
+            let architecture = try file.architecture(UpscalerArchitecture.self)
+            o.batch = batch ?? o.batch
+            o.patch = size ?? o.patch
+            guard o.patch % architecture.scale == 0 else {
+                throw TaskError.invalidOption("\(path): the patch side must be a multiple of the scale \(architecture.scale)")
+            }
+            let network = UpscaleNet(architecture, seed: seed)
+            network.train()
+            let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
+            let c = architecture.channels, p = o.patch
+            let high = Tensor.uniform([o.batch, c, p, p], using: &rng)
+            let low = Tensor.uniform([o.batch, c, p / architecture.scale, p / architecture.scale], using: &rng)
+            let loss = o.loss
+            return TrainingStep(kind: kind, batch: o.batch, size: p, channels: c) {
+                UpscaleTraining.step(network, optimizer, low: low, high: high, loss: loss)
+            }
+        case ColorizerArchitecture.kindName:
+            var o = (optionsJSON.flatMap { try? JSONDecoder().decode(ColorizeTrainingOptions.self, from: Data($0.utf8)) })
+                ?? ColorizeTrainingOptions(data: "", output: "")
+            let architecture = try file.architecture(ColorizerArchitecture.self)
+            o.batch = batch ?? o.batch
+            o.patch = size ?? o.patch
+            guard o.patch % architecture.totalStride == 0 else {
+                throw TaskError.invalidOption("\(path): the patch side must be a multiple of the stride \(architecture.totalStride)")
+            }
+            let network = ColorizeNet(architecture, seed: seed)
+            network.train()
+            let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
+            // Lab patches: L in [0, 100], a and b in [−60, 60] (inside the gamut's range).
+            let p = o.patch, plane = p * p
+            var values = Tensor.uniform([o.batch, 3, p, p], using: &rng).toArray()
+            for i in 0..<o.batch {
+                for c in 0..<3 {
+                    for k in 0..<plane {
+                        let index = (i * 3 + c) * plane + k
+                        values[index] = c == 0 ? values[index] * 100 : values[index] * 120 - 60
+                    }
+                }
+            }
+            let patches = Tensor(values, shape: [o.batch, 3, p, p])
+            let targets = ABClassTargets(bins: architecture.bins)
+            return TrainingStep(kind: kind, batch: o.batch, size: p, channels: 1) {
+                ColorizeTraining.step(network, optimizer, patches: patches, targets: targets)
+            }
         case AutoencoderArchitecture.variationalKind, AutoencoderArchitecture.plainKind, GANArchitecture.kindName:
             guard let json = optionsJSON,
                   var o = try? JSONDecoder().decode(GenerativeTrainingOptions.self, from: Data(json.utf8)) else {

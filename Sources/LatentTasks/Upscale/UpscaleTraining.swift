@@ -60,12 +60,16 @@ public final class UpscaleTraining {
         max(1, (pixels + batch * patch * patch - 1) / (batch * patch * patch))
     }
 
-    private func loss(_ output: Tensor, _ target: Tensor) -> Tensor {
-        switch options.loss {
-        case "mse": return Loss.mse(output, target)
-        case "l1": return Loss.l1(output, target)
-        default: return Loss.charbonnier(output, target)
-        }
+    /// One optimisation step on pairs (low [N, C, p, p], high [N, C, p·s, p·s]): the detail
+    /// target, forward, loss, backward, Adam. Returns the objective. The training loop runs it,
+    /// and `TrainingStep` times it.
+    static func step(_ network: UpscaleNet, _ optimizer: Optimizer, low: Tensor, high: Tensor, loss: String) -> Float {
+        let target = detailTarget(low: low, high: high)
+        network.zeroGrad()
+        let objective = ReconstructionLoss.apply(loss, network(low), target)
+        objective.backward()
+        optimizer.step()
+        return objective.item
     }
 
     /// high − bicubic(low): the detail the network must predict. low: [N, C, p, p], high: [N, C, q, q].
@@ -168,14 +172,10 @@ public final class UpscaleTraining {
         network.train()
         while step < o.steps {
             let (low, high) = sampler.batch(o.batch, using: &rng)
-            let target = Self.detailTarget(low: low, high: high)
             optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
-            network.zeroGrad()
-            let objective = loss(network(low), target)
-            objective.backward()
-            optimizer.step()
+            let objective = Self.step(network, optimizer, low: low, high: high, loss: o.loss)
             step += 1
-            meter.record(step: step, loss: objective.item, samples: o.batch, learningRate: optimizer.learningRate)
+            meter.record(step: step, loss: objective, samples: o.batch, learningRate: optimizer.learningRate)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
             if step % validateEvery == 0 && step < o.steps { _ = try validate() }
             if let pauseAt, step >= pauseAt, step < o.steps {
