@@ -21,8 +21,16 @@ public enum ColorSpace {
     /// [Y, Cb, Cr] planes → [R, G, B] planes (not clamped, so round trips stay exact).
     public static func yCbCrToRGB(_ ycc: UnsafeBufferPointer<Float>, into rgb: UnsafeMutableBufferPointer<Float>, pixelCount n: Int) {
         precondition(rgb.count >= 3 * n && ycc.count >= 3 * n)
-        let y = ycc.baseAddress!, cb = y + n, cr = y + 2 * n
-        let r = rgb.baseAddress!, g = r + n, b = r + 2 * n
+        let y = ycc.baseAddress!, r = rgb.baseAddress!
+        yCbCrToRGB(y: y, cb: y + n, cr: y + 2 * n, r: r, g: r + n, b: r + 2 * n, count: n)
+    }
+
+    /// The same on separate planes, `count` samples each. An output may be the same memory as
+    /// an input (each sample is read before it is written), so chroma resized into the output
+    /// buffer converts in place.
+    public static func yCbCrToRGB(y: UnsafePointer<Float>, cb: UnsafePointer<Float>, cr: UnsafePointer<Float>,
+                                  r: UnsafeMutablePointer<Float>, g: UnsafeMutablePointer<Float>,
+                                  b: UnsafeMutablePointer<Float>, count n: Int) {
         for i in 0..<n {
             let Y = y[i], Cb = cb[i] - 0.5, Cr = cr[i] - 0.5
             r[i] = Y + 1.402 * Cr

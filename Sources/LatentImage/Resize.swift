@@ -57,54 +57,102 @@ public enum Resize {
     }
 
     /// Resamples `channels` planes of `width`×`height` (CHW) to `newWidth`×`newHeight` (CHW).
+    /// `workers` threads share the rows (the result does not depend on their number).
     public static func bicubic(_ source: UnsafeBufferPointer<Float>, channels: Int, width: Int, height: Int,
-                               newWidth: Int, newHeight: Int) -> [Float] {
+                               newWidth: Int, newHeight: Int, workers: Int = 1) -> [Float] {
+        [Float](unsafeUninitializedCapacity: channels * newWidth * newHeight) { out, initialized in
+            bicubic(source, channels: channels, width: width, height: height,
+                    newWidth: newWidth, newHeight: newHeight, into: out, workers: workers)
+            initialized = channels * newWidth * newHeight
+        }
+    }
+
+    /// The same, written into `destination` (`channels × newHeight × newWidth` floats), so a
+    /// caller can place the result inside a larger buffer without another copy.
+    public static func bicubic(_ source: UnsafeBufferPointer<Float>, channels: Int, width: Int, height: Int,
+                               newWidth: Int, newHeight: Int, into destination: UnsafeMutableBufferPointer<Float>,
+                               workers: Int = 1) {
         precondition(source.count == channels * width * height, "source must be CHW")
         precondition(width > 0 && height > 0 && newWidth > 0 && newHeight > 0, "sizes must be positive")
-        // Horizontal pass: (C, height, width) → (C, height, newWidth).
-        var horizontal: [Float]
-        if newWidth != width {
-            let weights = Weights(inputSize: width, outputSize: newWidth)
-            horizontal = [Float](unsafeUninitializedCapacity: channels * height * newWidth) { out, initialized in
-                weights.values.withUnsafeBufferPointer { w in
-                    for row in 0..<(channels * height) {
-                        let src = source.baseAddress! + row * width
-                        let dst = out.baseAddress! + row * newWidth
-                        for x in 0..<newWidth {
-                            let start = weights.starts[x], taps = w.baseAddress! + x * weights.stride
-                            var sum: Float = 0
-                            for k in 0..<weights.counts[x] { sum += src[start + k] * taps[k] }
-                            dst[x] = sum
-                        }
-                    }
-                }
+        precondition(destination.count >= channels * newWidth * newHeight, "destination too small")
+        let vertical = newHeight != height
+        // Horizontal pass: (C, height, width) → (C, height, newWidth), into a scratch buffer when
+        // a vertical pass follows, else straight into the destination.
+        var scratch = [Float]()
+        if vertical && newWidth != width {
+            scratch = [Float](unsafeUninitializedCapacity: channels * height * newWidth) { _, initialized in
                 initialized = channels * height * newWidth
             }
-        } else {
-            horizontal = Array(source)
         }
-        guard newHeight != height else { return horizontal }
-        // Vertical pass: each output row is a weighted sum of whole input rows (vectorises along x).
-        let weights = Weights(inputSize: height, outputSize: newHeight)
-        return [Float](unsafeUninitializedCapacity: channels * newHeight * newWidth) { out, initialized in
-            horizontal.withUnsafeBufferPointer { input in
-                weights.values.withUnsafeBufferPointer { w in
-                    for c in 0..<channels {
-                        let plane = input.baseAddress! + c * height * newWidth
-                        for y in 0..<newHeight {
-                            let dst = out.baseAddress! + (c * newHeight + y) * newWidth
-                            for x in 0..<newWidth { dst[x] = 0 }
-                            let taps = w.baseAddress! + y * weights.stride
-                            for k in 0..<weights.counts[y] {
-                                let src = plane + (weights.starts[y] + k) * newWidth
-                                let weight = taps[k]
-                                for x in 0..<newWidth { dst[x] += src[x] * weight }
+        scratch.withUnsafeMutableBufferPointer { scratchBuffer in
+            let horizontal: UnsafeBufferPointer<Float>
+            if newWidth != width {
+                let target = vertical ? scratchBuffer : destination
+                resampleRows(source, width: width, rows: channels * height, newWidth: newWidth,
+                             into: target, workers: workers)
+                horizontal = UnsafeBufferPointer(target)
+            } else {
+                horizontal = source
+                if !vertical {
+                    destination.baseAddress!.update(from: source.baseAddress!, count: source.count)
+                    return
+                }
+            }
+            if vertical {
+                resampleColumns(horizontal, channels: channels, height: height, width: newWidth,
+                                newHeight: newHeight, into: destination, workers: workers)
+            }
+        }
+    }
+
+    /// rows: [R, width] → [R, newWidth], each output sample a weighted sum of a few neighbours.
+    private static func resampleRows(_ source: UnsafeBufferPointer<Float>, width: Int, rows: Int, newWidth: Int,
+                                     into out: UnsafeMutableBufferPointer<Float>, workers: Int) {
+        let weights = Weights(inputSize: width, outputSize: newWidth)
+        weights.values.withUnsafeBufferPointer { w in
+            weights.starts.withUnsafeBufferPointer { starts in
+                weights.counts.withUnsafeBufferPointer { counts in
+                    Bands.forEach(rows, workers: workers, samplesPerItem: newWidth) { band in
+                        for row in band {
+                            let src = source.baseAddress! + row * width
+                            let dst = out.baseAddress! + row * newWidth
+                            for x in 0..<newWidth {
+                                let start = starts[x], taps = w.baseAddress! + x * weights.stride
+                                var sum: Float = 0
+                                for k in 0..<counts[x] { sum += src[start + k] * taps[k] }
+                                dst[x] = sum
                             }
                         }
                     }
                 }
             }
-            initialized = channels * newHeight * newWidth
+        }
+    }
+
+    /// planes: [C, height, width] → [C, newHeight, width]: each output row is a weighted sum of
+    /// whole input rows (vectorises along x).
+    private static func resampleColumns(_ input: UnsafeBufferPointer<Float>, channels: Int, height: Int, width: Int,
+                                        newHeight: Int, into out: UnsafeMutableBufferPointer<Float>, workers: Int) {
+        let weights = Weights(inputSize: height, outputSize: newHeight)
+        weights.values.withUnsafeBufferPointer { w in
+            weights.starts.withUnsafeBufferPointer { starts in
+                weights.counts.withUnsafeBufferPointer { counts in
+                    Bands.forEach(channels * newHeight, workers: workers, samplesPerItem: width) { band in
+                        for row in band {
+                            let (c, y) = row.quotientAndRemainder(dividingBy: newHeight)
+                            let plane = input.baseAddress! + c * height * width
+                            let dst = out.baseAddress! + row * width
+                            for x in 0..<width { dst[x] = 0 }
+                            let taps = w.baseAddress! + y * weights.stride
+                            for k in 0..<counts[y] {
+                                let src = plane + (starts[y] + k) * width
+                                let weight = taps[k]
+                                for x in 0..<width { dst[x] += src[x] * weight }
+                            }
+                        }
+                    }
+                }
+            }
         }
     }
 }

@@ -71,6 +71,25 @@ final class ColorSpaceTests: XCTestCase {
         XCTAssertEqual(color.attachingAlpha(alpha!), image)
         XCTAssertEqual(image.shape, [1, 4, 1, 2])
     }
+
+    /// The plane form may convert in place (chroma resized into the output's G and B planes).
+    func testYCbCrToRGBInPlaceMatchesTheCopyingForm() {
+        let n = 257
+        let ycc: [Float] = (0..<(3 * n)).map { Float(($0 * 37) % 101) / 100 }
+        var expected = [Float](repeating: 0, count: 3 * n)
+        ycc.withUnsafeBufferPointer { src in
+            expected.withUnsafeMutableBufferPointer { ColorSpace.yCbCrToRGB(src, into: $0, pixelCount: n) }
+        }
+        let luma = Array(ycc[..<n])
+        var buffer = [Float](repeating: 0, count: n) + ycc[n...]
+        buffer.withUnsafeMutableBufferPointer { all in
+            luma.withUnsafeBufferPointer { y in
+                let r = all.baseAddress!, g = r + n, b = g + n
+                ColorSpace.yCbCrToRGB(y: y.baseAddress!, cb: g, cr: b, r: r, g: g, b: b, count: n)
+            }
+        }
+        XCTAssertEqual(buffer, expected)
+    }
 }
 
 func XCTAssertEqual(_ a: [Float], _ b: [Float], accuracy: Float, file: StaticString = #filePath, line: UInt = #line) {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import LatentTestSupport
 @testable import LatentImage
 
 /// Resize against Pillow (Tests/Fixtures/resize/make_resize.py, Pillow 13.0.0, mode "F").
@@ -35,5 +36,32 @@ final class ResizeTests: XCTestCase {
         // A horizontal ramp stays monotone along x.
         let alpha = Array(small.plane(1))
         for x in 1..<13 { XCTAssertGreaterThan(alpha[x], alpha[x - 1]) }
+    }
+
+    /// Threads share rows: any worker count gives the same bits, and the `into:` form writes
+    /// exactly its slice of a larger buffer.
+    func testWorkersAndDestinationDoNotChangeTheResult() {
+        let (w, h) = (401, 299)
+        var generator = SeededGenerator(seed: 7)
+        let source: [Float] = (0..<(2 * w * h)).map { _ in Float.random(in: 0...1, using: &generator) }
+        for (nw, nh) in [(802, 598), (150, 97), (401, 640), (900, 299)] {
+            let serial = source.withUnsafeBufferPointer {
+                Resize.bicubic($0, channels: 2, width: w, height: h, newWidth: nw, newHeight: nh)
+            }
+            let parallel = source.withUnsafeBufferPointer {
+                Resize.bicubic($0, channels: 2, width: w, height: h, newWidth: nw, newHeight: nh, workers: 4)
+            }
+            XCTAssertEqual(serial, parallel, "\(nw)×\(nh)")
+            var framed = [Float](repeating: -7, count: serial.count + 10)
+            framed.withUnsafeMutableBufferPointer { all in
+                source.withUnsafeBufferPointer {
+                    Resize.bicubic($0, channels: 2, width: w, height: h, newWidth: nw, newHeight: nh,
+                                   into: UnsafeMutableBufferPointer(rebasing: all[5..<(5 + serial.count)]), workers: 3)
+                }
+            }
+            XCTAssertEqual(Array(framed[5..<(5 + serial.count)]), serial, "\(nw)×\(nh) into a slice")
+            let untouched: [Float] = Array(framed[..<5]) + Array(framed[(5 + serial.count)...])
+            XCTAssertEqual(untouched, [Float](repeating: -7, count: 10))
+        }
     }
 }

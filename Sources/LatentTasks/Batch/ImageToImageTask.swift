@@ -1,4 +1,5 @@
 import LatentImage
+import LatentTensor
 
 /// The shared body of same-channel image-to-image clients (denoise, upscale): picks a
 /// `PlaneModel` for the image's colour, runs it in tiles on the colour planes, and handles alpha
@@ -92,29 +93,47 @@ public final class ImageToImageTask: BatchTask {
     }
 
     /// RGB planes of `color` scaled by `scale`: `runOnLuma` maps the Y plane ([H, W]) to
-    /// [H·s, W·s]; Cb and Cr are resized with the same antialiased bicubic as alpha.
+    /// [H·s, W·s]; Cb and Cr are resized with the same antialiased bicubic as alpha, straight
+    /// into the result's G and B planes, and converted to RGB there (no extra full-size copies:
+    /// at ×2 every output-sized buffer costs as much to fault in as to fill).
     static func lumaWithBicubicChroma(_ color: Image, scale s: Int,
                                       runOnLuma: (UnsafeBufferPointer<Float>) -> [Float]) -> [Float] {
         let (w, h, n) = (color.width, color.height, color.pixelCount)
+        let workers = Engine.threads
         let ycc = color.convertedColorPlanes(ColorSpace.rgbToYCbCr)
         let luma = ycc.withUnsafeBufferPointer { runOnLuma(UnsafeBufferPointer(rebasing: $0[..<n])) }
         let outN = n * s * s
         precondition(luma.count == outN, "the luma model returned \(luma.count) samples, expected \(outN)")
-        let chroma = s == 1 ? Array(ycc[n...]) : ycc.withUnsafeBufferPointer {
-            Resize.bicubic(UnsafeBufferPointer(rebasing: $0[n...]), channels: 2, width: w, height: h,
-                           newWidth: w * s, newHeight: h * s)
-        }
-        let upscaled = luma + chroma
         return [Float](unsafeUninitializedCapacity: 3 * outN) { rgb, initialized in
-            upscaled.withUnsafeBufferPointer { ColorSpace.yCbCrToRGB($0, into: rgb, pixelCount: outN) }
+            let chroma = UnsafeMutableBufferPointer(rebasing: rgb[outN...])
+            ycc.withUnsafeBufferPointer { all in
+                let source = UnsafeBufferPointer(rebasing: all[n...])
+                if s == 1 {
+                    chroma.baseAddress!.update(from: source.baseAddress!, count: 2 * n)
+                } else {
+                    Resize.bicubic(source, channels: 2, width: w, height: h, newWidth: w * s, newHeight: h * s,
+                                   into: chroma, workers: workers)
+                }
+            }
+            luma.withUnsafeBufferPointer { y in
+                let r = rgb.baseAddress!, g = r + outN, b = g + outN
+                Bands.forEach(outN, workers: workers) { band in
+                    let o = band.lowerBound
+                    ColorSpace.yCbCrToRGB(y: y.baseAddress! + o, cb: g + o, cr: b + o, r: r + o, g: g + o, b: b + o,
+                                          count: band.count)
+                }
+            }
             initialized = 3 * outN
         }
     }
 
     /// In place, so a large result is not copied once more.
     static func clampToUnit(_ samples: inout [Float]) {
-        samples.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = min(max(buffer[i], 0), 1) }
+        samples.withUnsafeMutableBufferPointer { samples in
+            let buffer = samples
+            Bands.forEach(buffer.count, workers: Engine.threads) { band in
+                for i in band { buffer[i] = min(max(buffer[i], 0), 1) }
+            }
         }
     }
 

@@ -35,15 +35,20 @@ public final class Upscaler {
     /// over the given planes (their borders are the edges the bicubic and the convolutions see).
     public func upscaleWhole(_ planes: [Float], width: Int, height: Int) -> [Float] {
         let s = scale
+        let workers = Engine.threads
         var output = planes.withUnsafeBufferPointer {
-            Resize.bicubic($0, channels: channels, width: width, height: height, newWidth: width * s, newHeight: height * s)
+            Resize.bicubic($0, channels: channels, width: width, height: height, newWidth: width * s, newHeight: height * s,
+                           workers: workers)
         }
         let detail = Autograd.withoutGrad {
             network(Tensor(planes, shape: [1, channels, height, width])).plain()
         }
         detail.withUnsafeBufferPointer { d in
-            output.withUnsafeMutableBufferPointer { o in
-                for i in o.indices { o[i] += d[i] }
+            output.withUnsafeMutableBufferPointer { out in
+                let o = out
+                Bands.forEach(o.count, workers: workers) { band in
+                    for i in band { o[i] += d[i] }
+                }
             }
         }
         return output
