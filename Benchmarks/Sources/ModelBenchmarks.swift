@@ -27,11 +27,11 @@ let generativeKinds: Set<String> = [AutoencoderArchitecture.variationalKind, Aut
 /// - Every kind: one training step (`TrainingStep`, the training loop's own step) at the batch
 ///   and size its training record gives, in samples per second.
 /// With `json`, one JSON line per model.
-func runModelBenchmarks(json: Bool, runs: Int = 5) throws {
+func runModelBenchmarks(json: Bool, runs: Int = 5, only names: Set<String>? = nil) throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     let photo = try Image(contentsOf: root.appendingPathComponent("Assets/astronaut.png").path).resized(width: 1024, height: 1024)
-    let models = InstalledModel.all()
+    let models = InstalledModel.all().filter { names?.contains($0.name) ?? true }
     print("models: \(models.count) installed; \(Engine.threads) threads, median of \(runs) runs after \(BenchmarkTimer.warmUp) warm-ups, load \(String(format: "%.2f", oneMinuteLoadAverage()))")
     for model in models {
         let kind = model.kind ?? "unknown"

@@ -1,7 +1,8 @@
 // LatentBenchmarks: release-mode measurements (build with -c release). See docs/benchmarks.md.
 //
 //   LatentBenchmarks [codecs] [engine] [models] [--json]     measuring suites (all three when none is named);
-//                                                            codecs --format jpeg|png measures one format
+//                                                            codecs --format jpeg|png measures one format;
+//                                                            models --only NAME,… measures some installed models
 //   LatentBenchmarks train-step MODEL [--batch B] [--patch P] [--threads T] [--json]
 //   LatentBenchmarks infer MODEL IMAGE [--threads T] [--json]
 //   LatentBenchmarks upscale-tiles MODEL [--tiles A,B,…] [--threads T]
@@ -21,7 +22,10 @@ let suites: [String: () throws -> Void] = [
         try runCodecBenchmarks(json: arguments.json, formats: formats)
     },
     "engine": { try runEngineBenchmarks(json: arguments.json) },
-    "models": { try runModelBenchmarks(json: arguments.json) },
+    "models": {
+        let only = arguments.options["only"].map { Set($0.split(separator: ",").map(String.init)) }
+        try runModelBenchmarks(json: arguments.json, only: only)
+    },
 ]
 let tools: [String: (BenchmarkArguments) throws -> Void] = [
     "train-step": runTrainingStepBenchmark,
