@@ -4,6 +4,7 @@
 //                                                            codecs --format jpeg|png measures one format
 //   LatentBenchmarks train-step MODEL [--batch B] [--patch P] [--threads T] [--json]
 //   LatentBenchmarks infer MODEL IMAGE [--threads T] [--json]
+//   LatentBenchmarks forward MODEL INPUT.safetensors -o OUTPUT.safetensors [--part P] [--threads T] [--runs N] [--json]
 //   LatentBenchmarks chart RESULTS.jsonl... -o CHART.png
 //   LatentBenchmarks batch-fixtures                          inputs for Benchmarks/batch-rss.sh
 import Foundation
@@ -25,6 +26,7 @@ let suites: [String: () throws -> Void] = [
 let tools: [String: (BenchmarkArguments) throws -> Void] = [
     "train-step": runTrainingStepBenchmark,
     "infer": runInferenceBenchmark,
+    "forward": runForwardBenchmark,
     "chart": runChart,
     // Not a measurement: writes the inputs that Benchmarks/batch-rss.sh measures.
     "batch-fixtures": { _ in try writeBatchFixtures() },
