@@ -588,10 +588,13 @@ def main(argv=None):
         parser.error("--runs must be at least 1")
 
     torch.set_num_threads(args.threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass  # only settable before the first parallel operation; harmless when embedded
+    if torch.get_num_interop_threads() != 1:
+        try:
+            # Only settable before the first parallel operation; a second call in the same
+            # process (compare.main run twice, as the tests do) can abort, hence the check.
+            torch.set_num_interop_threads(1)
+        except RuntimeError:
+            pass
 
     models = list(args.models) or sorted(path for path in glob.glob(os.path.join(REPOSITORY, "Pretrained", "*.safetensors"))
                                          if not path.endswith(".checkpoint.safetensors"))
