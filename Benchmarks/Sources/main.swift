@@ -6,6 +6,7 @@
 //   LatentBenchmarks train-step MODEL [--batch B] [--patch P] [--threads T] [--json]
 //   LatentBenchmarks infer MODEL IMAGE [--threads T] [--json]
 //   LatentBenchmarks upscale-tiles MODEL [--tiles A,B,…] [--threads T]
+//   LatentBenchmarks forward MODEL INPUT.safetensors -o OUTPUT.safetensors [--part P] [--threads T] [--runs N] [--json]
 //   LatentBenchmarks chart RESULTS.jsonl... -o CHART.png
 //   LatentBenchmarks batch-fixtures                          inputs for Benchmarks/batch-rss.sh
 import Foundation
@@ -31,6 +32,7 @@ let tools: [String: (BenchmarkArguments) throws -> Void] = [
     "train-step": runTrainingStepBenchmark,
     "infer": runInferenceBenchmark,
     "upscale-tiles": runUpscaleTileSweep,
+    "forward": runForwardBenchmark,
     "chart": runChart,
     // Not a measurement: writes the inputs that Benchmarks/batch-rss.sh measures.
     "batch-fixtures": { _ in try writeBatchFixtures() },

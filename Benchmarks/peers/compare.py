@@ -4,18 +4,30 @@
 For each model file (default: Pretrained/*.safetensors) this script
 
 1. rebuilds the model in PyTorch with latent_models.py and loads the weights strictly;
-2. exports it to ONNX (dynamic batch, height and width) and opens it in ONNX Runtime;
-3. runs Latent's command-line tool on the same image, if the binary exists
-   (see `latent_denoise_command`, the one place that knows how Latent is invoked);
-4. checks that the outputs agree within --tolerance (default 1e-3, max absolute difference);
-5. times inference (median of --runs runs after --warmup runs, in ms per megapixel) for each
-   engine: PyTorch and ORT forward passes in this process, Latent's task in its own process
-   (`LatentBenchmarks infer`: model loaded and image decoded beforehand, like the others), and
-   Latent's whole command (start-up, PNG decode and encode) as `latent_cli_ms_per_mp`;
-6. times one training step at EQUAL batch and patch size in both (default: the batch and patch
-   the model was trained with, from its training record): PyTorch with the same architecture,
-   loss (Charbonnier/MSE/L1 as recorded), Gaussian noise and Adam, against Latent's own training
-   step (`LatentBenchmarks train-step`), in samples/s.
+2. exports it to ONNX (dynamic batch, and height and width for image inputs) and opens it in
+   ONNX Runtime;
+3. runs the same input through all three engines and checks that the outputs agree within
+   --tolerance (default 1e-3, max absolute difference). What "the same input" is depends on the
+   kind:
+   - denoisers (IMAGE_TO_IMAGE_KINDS): the whole task. Latent's command-line tool denoises a
+     photo (`latent_denoise_command`, the one place that knows how Latent is invoked), and its
+     task is timed in-process (`LatentBenchmarks infer`: model loaded and image decoded
+     beforehand, like the others); the whole command (start-up, PNG decode and encode) is
+     reported as `latent_cli_ms_per_mp`;
+   - every other kind (network_parts.py): the network alone on identical float tensors made
+     from the photo (its luma planes for an upscaler's detail network, its L* for the colorizer,
+     64 fixed codes for decoders and generators, 64 tiles of it for encoders and
+     discriminators), because the steps around those networks (bicubic chroma, Lab conversion,
+     resizing, code sampling) are Latent's own and not what PyTorch would do. Latent's side is
+     `LatentBenchmarks forward`, timed in-process. A model with several networks reports each
+     in `parts`; the top-level numbers are those of the first (the one the task runs:
+     decoder, generator);
+4. times inference (median of --runs runs after --warmup runs) in ms per megapixel of image
+   (the image a network produces, or reads where it produces none), plus images/s where a call
+   handles a batch of images;
+5. times one training step at EQUAL batch and size in both (default: those of the model's
+   training record): PyTorch with the same architecture, loss and optimizer (torch_training.py)
+   against Latent's own training step (`LatentBenchmarks train-step`), in samples/s.
 
 All engines are limited to --threads threads (default 2). Run with Debian's interpreter, which
 has PyTorch 1.13 (pyenv's python3 on PATH does not):
@@ -30,7 +42,6 @@ Exit status: 0 if every measurable difference is within tolerance, 1 otherwise, 
 """
 
 import argparse
-import copy
 import glob
 import json
 import os
@@ -43,17 +54,19 @@ import zlib
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 from PIL import Image
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPOSITORY = os.path.dirname(os.path.dirname(HERE))
 sys.path.insert(0, HERE)
 import latent_models  # noqa: E402  (needs the path above)
+import network_parts  # noqa: E402
+import torch_training  # noqa: E402
 
 DEFAULT_LATENT_BINARY = os.path.join(REPOSITORY, ".build", "release", "latent")
 DEFAULT_BENCHMARKS_BINARY = os.path.join(REPOSITORY, ".build", "release", "LatentBenchmarks")
-# Kinds whose models `latent_denoise_command` can apply (image in, same-size image out).
+# Kinds compared through the whole task, which `latent_denoise_command` applies (image in,
+# same-size image out). Other kinds are compared network by network (network_parts.PARTS).
 IMAGE_TO_IMAGE_KINDS = {"denoise-unet"}
 DEFAULT_IMAGES = {1: os.path.join(REPOSITORY, "Assets", "camera.png"),
                   3: os.path.join(REPOSITORY, "Assets", "astronaut.png")}
@@ -272,56 +285,6 @@ def ort_session(path, threads):
     return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
-def charbonnier(output, target, epsilon=1e-3):
-    """Latent's Loss.charbonnier: mean(sqrt((x - y)^2 + eps^2))."""
-    return torch.sqrt((output - target) ** 2 + epsilon * epsilon).mean()
-
-
-TRAINING_LOSSES = {"charbonnier": charbonnier, "mse": F.mse_loss, "l1": F.l1_loss}
-
-
-def training_options(loaded):
-    """The options the model was trained with (DenoiseTrainingOptions as JSON), or {}."""
-    record = loaded.training or {}
-    try:
-        return json.loads(record.get("options", "{}"))
-    except (TypeError, ValueError):
-        return {}
-
-
-def torch_train_samples_per_second(module, pixels, batch, patch, warmup, steps, loss="charbonnier",
-                                   learning_rate=1e-3, sigma_range=(0, 55)):
-    """Times full training steps the way `latent train denoise` runs them; returns samples/s.
-
-    Each step: `batch` random crops of `pixels` (mirror-padded if smaller than a patch), Gaussian
-    noise on the 8-bit grid with sigma per crop drawn from `sigma_range` (on the 0-255 scale),
-    forward, `loss`, backward, Adam. Uses a copy of the model so the weights that were compared
-    are untouched; the data does not affect the speed of dense convolutions.
-    """
-    model = copy.deepcopy(module).train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
-    objective = TRAINING_LOSSES[loss]
-    image = to_tensor(pixels)[0]
-    if min(image.shape[1:]) < patch:
-        image = torch.from_numpy(np.pad(image.numpy(), ((0, 0), (0, max(0, patch - image.shape[1])),
-                                                        (0, max(0, patch - image.shape[2]))), mode="symmetric"))
-    generator = torch.Generator().manual_seed(0)
-
-    def step():
-        tops = torch.randint(0, image.shape[1] - patch + 1, (batch,), generator=generator)
-        lefts = torch.randint(0, image.shape[2] - patch + 1, (batch,), generator=generator)
-        clean = torch.stack([image[:, t:t + patch, l:l + patch] for t, l in zip(tops.tolist(), lefts.tolist())])
-        sigmas = torch.empty(batch, 1, 1, 1).uniform_(sigma_range[0], sigma_range[1], generator=generator)
-        noisy = torch.clamp(torch.round(torch.round(clean * 255) + sigmas * torch.randn(clean.shape, generator=generator)),
-                            0, 255) / 255
-        optimizer.zero_grad(set_to_none=True)
-        value = objective(model(noisy), clean)
-        value.backward()
-        optimizer.step()
-
-    return batch / median_seconds(step, warmup, steps)
-
-
 # ---------------------------------------------------------------------------------------------
 # Latent's benchmark executable
 
@@ -376,26 +339,42 @@ def latent_tile_margin(binary, model_path):
 
 def compare_model(model_path, args, workdir):
     loaded = latent_models.load_model(model_path)
-    module = loaded.module
     channels = loaded.architecture.get("channels", 3)
-    stride = latent_models.total_stride(module)
+    stride = latent_models.total_stride(loaded.module)
     image_path = args.image or DEFAULT_IMAGES[channels]
     pixels = prepare_image(image_path, channels, stride, args.size)
     height, width = pixels.shape[:2]
-    megapixels = height * width / 1e6
-    x = to_tensor(pixels)
     inside = os.path.abspath(model_path).startswith(REPOSITORY + os.sep)
     result = {"model": os.path.relpath(model_path, REPOSITORY) if inside else model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
-              "height": height, "width": width, "threads": args.threads,
+              "height": height, "width": width, "threads": args.threads, "compared": None,
               "latent_ms_per_mp": None, "torch_ms_per_mp": None, "ort_ms_per_mp": None, "latent_cli_ms_per_mp": None,
               "max_abs_diff": None, "latent_train_samples_per_s": None, "torch_train_samples_per_s": None,
               "train_batch": None, "train_patch": None, "train_loss": None,
               "date": time.strftime("%Y-%m-%d"), "machine": machine_description(),
               "load_average_1min": round(os.getloadavg()[0], 2), "notes": []}
-    if loaded.kind not in IMAGE_TO_IMAGE_KINDS:
-        result["notes"].append(f"{loaded.kind}: no image-to-image comparison for this kind yet")
-        return result
+    if loaded.kind in IMAGE_TO_IMAGE_KINDS:
+        compare_whole_task(loaded, model_path, pixels, args, workdir, result)
+    elif loaded.kind in network_parts.PARTS:
+        compare_networks(loaded, model_path, pixels, args, workdir, result)
+    else:
+        result["notes"].append(f"{loaded.kind}: no comparison for this kind yet (add it to network_parts.py)")
 
+    for engine in ("torch", "ort"):
+        if result["latent_ms_per_mp"] and result[f"{engine}_ms_per_mp"]:
+            result[f"latent_over_{engine}"] = result["latent_ms_per_mp"] / result[f"{engine}_ms_per_mp"]
+    if args.train_steps > 0:
+        compare_training_step(loaded, model_path, pixels, args, result)
+    result["notes"] = list(dict.fromkeys(result["notes"]))  # each part may say the same
+    return result
+
+
+def compare_whole_task(loaded, model_path, pixels, args, workdir, result):
+    """Denoisers: `latent denoise` on the photo against the PyTorch and ONNX Runtime model on it."""
+    module, channels, stride = loaded.module, pixels.shape[2], latent_models.total_stride(loaded.module)
+    height, width = pixels.shape[:2]
+    megapixels = height * width / 1e6
+    x = to_tensor(pixels)
+    result["compared"] = f"the whole task on the photo ({height}x{width})"
     # Latent reads every tile with mirrored context of the model's receptive field (its
     # `tile_margin`); the references get the same context, so that border pixels see the same
     # inputs, and are timed on it, since Latent does that work too.
@@ -457,28 +436,119 @@ def compare_model(model_path, args, workdir):
         result["max_abs_diff"] = max(differences.values())
         result["diffs"] = differences
 
-    for engine in ("torch", "ort"):
-        if result["latent_ms_per_mp"] and result[f"{engine}_ms_per_mp"]:
-            result[f"latent_over_{engine}"] = result["latent_ms_per_mp"] / result[f"{engine}_ms_per_mp"]
 
-    if args.train_steps > 0:
-        options = training_options(loaded)
-        batch = args.train_batch or options.get("batch", 16)
-        patch = args.train_patch or options.get("patch", 96)
-        loss = options.get("loss", "charbonnier")
-        result.update(train_batch=batch, train_patch=patch, train_loss=loss)
-        result["torch_train_samples_per_s"] = torch_train_samples_per_second(
-            module, pixels, batch, patch, args.warmup, args.train_steps, loss=loss,
-            learning_rate=options.get("learningRate", 1e-3), sigma_range=tuple(options.get("sigmaRange", (0, 55))))
-        if os.path.exists(args.benchmarks):
-            try:
-                measured = run_latent_benchmarks(args.benchmarks, "train-step", model_path, "--batch", batch,
-                                                 "--patch", patch, "--threads", args.threads, "--runs", args.train_steps)
-                result["latent_train_samples_per_s"] = measured["train_samples_per_s"]
-                result["latent_train_over_torch"] = measured["train_samples_per_s"] / result["torch_train_samples_per_s"]
-            except (OSError, RuntimeError, ValueError, KeyError) as error:
-                result["notes"].append(f"LatentBenchmarks train-step failed: {error}")
-    return result
+def export_part_onnx(part, path, opset):
+    """Exports one network part; its dynamic axes vary in the example, which is deliberately
+    unlike the benchmark input, so running the benchmark also tests them."""
+    axes = {axis: f"axis{axis}" for axis in part.dynamic_axes}
+    with torch.no_grad():
+        torch.onnx.export(part.module, part.example, path, opset_version=opset, input_names=["input"],
+                          output_names=["output"], dynamic_axes={"input": axes, "output": axes},
+                          do_constant_folding=True)
+
+
+def record_speed(record, engine, milliseconds, cpu_milliseconds):
+    record[f"{engine}_ms"] = milliseconds
+    record[f"{engine}_ms_per_mp"] = milliseconds / record["megapixels"]
+    if cpu_milliseconds is not None:
+        record[f"{engine}_cpu_ms_per_mp"] = cpu_milliseconds / record["megapixels"]
+    if record["images"]:
+        record[f"{engine}_images_per_s"] = record["images"] * 1000 / milliseconds
+
+
+def compare_part(part, model_path, args, workdir, notes):
+    """One network of the model on identical input in PyTorch, ONNX Runtime and Latent."""
+    record = {"part": part.name, "description": part.description, "input_shape": list(part.input.shape),
+              "megapixels": part.megapixels, "images": part.images}
+    with torch.inference_mode():
+        reference = part.module(part.input).numpy()
+        wall, cpu = median_wall_and_cpu_seconds(lambda: part.module(part.input), args.warmup, args.runs)
+    record["output_shape"] = list(reference.shape)
+    record_speed(record, "torch", 1000 * wall, 1000 * cpu)
+
+    differences, ort_output = {}, None
+    try:
+        onnx_path = os.path.join(workdir, f"{part.name}.onnx")
+        export_part_onnx(part, onnx_path, args.opset)
+        session = ort_session(onnx_path, args.threads)
+        feed = {"input": part.input.numpy()}
+        ort_output = session.run(None, feed)[0]
+        differences["torch-ort"] = float(np.abs(ort_output - reference).max())
+        wall, cpu = median_wall_and_cpu_seconds(lambda: session.run(None, feed), args.warmup, args.runs)
+        record_speed(record, "ort", 1000 * wall, 1000 * cpu)
+    except ImportError as error:
+        notes.append(f"ONNX Runtime unavailable: {error}")
+
+    if os.path.exists(args.benchmarks):
+        try:
+            input_path = os.path.join(workdir, f"{part.name}-input.safetensors")
+            output_path = os.path.join(workdir, f"{part.name}-output.safetensors")
+            latent_models.write_safetensors(input_path, {"input": part.input.contiguous()}, {})
+            measured = run_latent_benchmarks(args.benchmarks, "forward", model_path, input_path, "-o", output_path,
+                                             "--part", part.name, "--threads", args.threads, "--runs", args.runs)
+            latent_output = latent_models.read_safetensors(output_path)[0]["output"]
+            if latent_output.shape != reference.shape:
+                raise RuntimeError(f"Latent's {part.name} gave {list(latent_output.shape)}, PyTorch's {list(reference.shape)}")
+            differences["torch-latent"] = float(np.abs(latent_output - reference).max())
+            if ort_output is not None:
+                differences["ort-latent"] = float(np.abs(latent_output - ort_output).max())
+            record_speed(record, "latent", measured["latent_ms"], measured.get("latent_cpu_ms"))
+        except (OSError, RuntimeError, ValueError, KeyError) as error:
+            notes.append(f"LatentBenchmarks forward --part {part.name} failed: {error}")
+    else:
+        notes.append(f"no LatentBenchmarks binary at {args.benchmarks}")
+
+    record["diffs"] = differences
+    record["max_abs_diff"] = max(differences.values()) if differences else None
+    for engine in ("torch", "ort"):
+        if record.get("latent_ms") and record.get(f"{engine}_ms"):
+            record[f"latent_over_{engine}"] = record["latent_ms"] / record[f"{engine}_ms"]
+    return record
+
+
+def compare_networks(loaded, model_path, pixels, args, workdir, result):
+    """Every network part of the model (network_parts.py); the first one's numbers go to the top level."""
+    try:
+        parts = network_parts.network_parts(loaded, pixels)
+    except ValueError as error:
+        result["notes"].append(str(error))
+        return
+    records = [compare_part(part, model_path, args, workdir, result["notes"]) for part in parts]
+    result["parts"] = records
+    first = records[0]
+    result["compared"] = first["description"]
+    for key in ("latent_ms_per_mp", "torch_ms_per_mp", "ort_ms_per_mp", "latent_cpu_ms_per_mp", "torch_cpu_ms_per_mp",
+                "ort_cpu_ms_per_mp", "latent_images_per_s", "torch_images_per_s", "ort_images_per_s"):
+        if key in first:
+            result[key] = first[key]
+    differences = {f"{record['part']}:{pair}": value for record in records for pair, value in record["diffs"].items()}
+    if differences:
+        result["diffs"] = differences
+        result["max_abs_diff"] = max(differences.values())
+
+
+def compare_training_step(loaded, model_path, pixels, args, result):
+    """One training step in PyTorch (torch_training.py) and in Latent (`LatentBenchmarks
+    train-step`), at equal batch and size, in samples/s."""
+    try:
+        step = torch_training.build_training_step(loaded, pixels, args.train_batch, args.train_patch)
+    except ValueError as error:
+        result["notes"].append(f"no training comparison: {error}")
+        return
+    result.update(train_batch=step.batch, train_patch=step.size, train_loss=step.loss)
+    result["torch_train_samples_per_s"] = step.batch / median_seconds(step.run, args.warmup, args.train_steps)
+    if not os.path.exists(args.benchmarks):
+        return
+    try:
+        measured = run_latent_benchmarks(args.benchmarks, "train-step", model_path, "--batch", step.batch,
+                                         "--patch", step.size, "--threads", args.threads, "--runs", args.train_steps)
+        if (measured.get("train_batch"), measured.get("train_patch")) != (step.batch, step.size):
+            raise RuntimeError(f"Latent trained at batch {measured.get('train_batch')} x {measured.get('train_patch')}, "
+                               f"PyTorch at {step.batch} x {step.size}")
+        result["latent_train_samples_per_s"] = measured["train_samples_per_s"]
+        result["latent_train_over_torch"] = measured["train_samples_per_s"] / result["torch_train_samples_per_s"]
+    except (OSError, RuntimeError, ValueError, KeyError) as error:
+        result["notes"].append(f"LatentBenchmarks train-step failed: {error}")
 
 
 def parse_size(text):
@@ -518,10 +588,13 @@ def main(argv=None):
         parser.error("--runs must be at least 1")
 
     torch.set_num_threads(args.threads)
-    try:
-        torch.set_num_interop_threads(1)
-    except RuntimeError:
-        pass  # only settable before the first parallel operation; harmless when embedded
+    if torch.get_num_interop_threads() != 1:
+        try:
+            # Only settable before the first parallel operation; a second call in the same
+            # process (compare.main run twice, as the tests do) can abort, hence the check.
+            torch.set_num_interop_threads(1)
+        except RuntimeError:
+            pass
 
     models = list(args.models) or sorted(path for path in glob.glob(os.path.join(REPOSITORY, "Pretrained", "*.safetensors"))
                                          if not path.endswith(".checkpoint.safetensors"))
@@ -549,24 +622,37 @@ def describe(result):
     def number(value, unit):
         return "n/a" if value is None else f"{value:.1f} {unit}"
 
-    def ratio(key, what):
-        return f"  ({result[key]:.2f}x {what})" if result.get(key) else ""
+    def ratio(record, key, what):
+        return f"  ({record[key]:.2f}x {what})" if record.get(key) else ""
+
+    def speeds(record, indent):
+        per_images = lambda engine: (f", {record[engine + '_images_per_s']:.0f} images/s"
+                                     if record.get(engine + "_images_per_s") else "")
+        return [f"{indent}PyTorch       {number(record.get('torch_ms_per_mp'), 'ms/MP')}{per_images('torch')}",
+                f"{indent}ONNX Runtime  {number(record.get('ort_ms_per_mp'), 'ms/MP')}{per_images('ort')}",
+                f"{indent}Latent        {number(record.get('latent_ms_per_mp'), 'ms/MP')}{per_images('latent')}"
+                + ratio(record, "latent_over_torch", "PyTorch's time") + ratio(record, "latent_over_ort", "ORT's time"),
+                f"{indent}CPU time      Latent {number(record.get('latent_cpu_ms_per_mp'), 'ms/MP')}, PyTorch "
+                f"{number(record.get('torch_cpu_ms_per_mp'), 'ms/MP')}, ORT {number(record.get('ort_cpu_ms_per_mp'), 'ms/MP')}"]
+
     lines = [f"{result['model']} ({result['kind']}, {result['image']} {result['height']}x{result['width']}, "
-             f"{result['threads']} threads, load {result['load_average_1min']})",
-             f"  PyTorch       {number(result['torch_ms_per_mp'], 'ms/MP')}",
-             f"  ONNX Runtime  {number(result['ort_ms_per_mp'], 'ms/MP')}",
-             f"  Latent        {number(result['latent_ms_per_mp'], 'ms/MP')}"
-             + ratio("latent_over_torch", "PyTorch's time") + ratio("latent_over_ort", "ORT's time"),
-             f"  Latent (CLI)  {number(result['latent_cli_ms_per_mp'], 'ms/MP')} (whole process: start-up, PNG decode/encode)",
-             f"  CPU time      Latent {number(result.get('latent_cpu_ms_per_mp'), 'ms/MP')}, PyTorch "
-             f"{number(result.get('torch_cpu_ms_per_mp'), 'ms/MP')}, ORT {number(result.get('ort_cpu_ms_per_mp'), 'ms/MP')}",
-             f"  max |diff|    {'n/a' if result['max_abs_diff'] is None else format(result['max_abs_diff'], '.3g')}"
-             + (f"  {result.get('diffs')}" if result.get("diffs") else "")]
+             f"{result['threads']} threads, load {result['load_average_1min']})"]
+    if result.get("parts"):
+        for record in result["parts"]:
+            lines.append(f"  {record['part']}: {record['description']}")
+            lines += speeds(record, "    ")
+            diff = record.get("max_abs_diff")
+            lines.append(f"    max |diff|    {'n/a' if diff is None else format(diff, '.3g')}  {record['diffs']}")
+    else:
+        lines += speeds(result, "  ")
+        lines.append(f"  Latent (CLI)  {number(result['latent_cli_ms_per_mp'], 'ms/MP')} (whole process: start-up, PNG decode/encode)")
+        lines.append(f"  max |diff|    {'n/a' if result['max_abs_diff'] is None else format(result['max_abs_diff'], '.3g')}"
+                     + (f"  {result.get('diffs')}" if result.get("diffs") else ""))
     if result.get("train_batch"):
         lines += [f"  training      batch {result['train_batch']} x {result['train_patch']}^2, {result['train_loss']} loss, Adam:",
                   f"    PyTorch     {number(result['torch_train_samples_per_s'], 'samples/s')}",
                   f"    Latent      {number(result['latent_train_samples_per_s'], 'samples/s')}"
-                  + ratio("latent_train_over_torch", "PyTorch's rate")]
+                  + ratio(result, "latent_train_over_torch", "PyTorch's rate")]
     lines += [f"  note: {note}" for note in result["notes"]]
     return "\n".join(lines)
 

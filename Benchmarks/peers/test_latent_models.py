@@ -8,6 +8,7 @@ NOT part of Latent's CI: CI has no PyTorch. Run by hand with Debian's interprete
 """
 
 import json
+import math
 import os
 import sys
 import tempfile
@@ -273,20 +274,33 @@ with open(os.path.join(output_dir, "denoised.png"), "wb") as f:
     f.write(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 """
 
-# Stands in for `LatentBenchmarks infer MODEL IMAGE ...` and `LatentBenchmarks train-step MODEL
-# --batch B --patch P ...`: checks that compare.py asks for the batch and patch it gives PyTorch
-# and answers with recognisable numbers.
+# Stands in for `LatentBenchmarks infer MODEL IMAGE ...`, `LatentBenchmarks train-step MODEL
+# --batch B --patch P ...` and `LatentBenchmarks forward MODEL IN -o OUT --part P ...`: answers
+# with recognisable numbers, reports back the batch and patch it was asked for, and computes
+# each network part from latent_models' modules directly (not through network_parts.py, whose
+# choices compare.py is being tested on).
 FAKE_BENCHMARKS = """#!/usr/bin/python3
 import json, sys
+import torch
+sys.path.insert(0, %r)
+import latent_models
 arguments = sys.argv[1:]
 tool = arguments[0]
-options = {word: arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word.startswith("--")}
-assert arguments[-1] == "--json", arguments
+options = {word: arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word.startswith("-")}
+assert arguments[-1] == "--json" and options["--threads"] == "2", arguments
 if tool == "infer":
     print(json.dumps({"latent_ms_per_mp": 123.5}))
 elif tool == "train-step":
-    assert options["--batch"] == "2" and options["--patch"] == "32" and options["--threads"] == "2", arguments
-    print(json.dumps({"train_samples_per_s": 4.25, "train_batch": 2, "train_patch": 32}))
+    print(json.dumps({"train_samples_per_s": 4.25, "train_batch": int(options["--batch"]), "train_patch": int(options["--patch"])}))
+elif tool == "forward":
+    model = latent_models.load_model(arguments[1]).module
+    x = torch.from_numpy(latent_models.read_safetensors(arguments[2])[0]["input"].copy())
+    run = {"detail": lambda: model.detail(x), "logits": lambda: model(x), "decoder": lambda: model.decode(x),
+           "encoder": lambda: model.encode(x)[0], "generator": lambda: model(x),
+           "discriminator": lambda: model.discriminator(x * 2 - 1)}[options["--part"]]
+    with torch.no_grad():
+        latent_models.write_safetensors(options["-o"], {"output": run().contiguous()}, {})
+    print(json.dumps({"latent_ms": 7.5, "latent_cpu_ms": 9.0, "part": options["--part"]}))
 else:
     sys.exit(f"unexpected tool {tool}")
 """
@@ -344,7 +358,7 @@ class CompareWithFakeLatentTest(unittest.TestCase):
             os.chmod(binary, 0o755)
             benchmarks = os.path.join(directory, "LatentBenchmarks")
             with open(benchmarks, "w") as f:
-                f.write(FAKE_BENCHMARKS)
+                f.write(FAKE_BENCHMARKS % HERE)
             os.chmod(benchmarks, 0o755)
             model_path = os.path.join(directory, "gray.safetensors")
             latent_models.write_random_model(model_path, latent_models.denoise_unet_spec(1, widths=[8, 16, 32]), seed=5)
@@ -363,6 +377,142 @@ class CompareWithFakeLatentTest(unittest.TestCase):
             self.assertAlmostEqual(result["latent_over_torch"], 123.5 / result["torch_ms_per_mp"])
             self.assertEqual((result["train_batch"], result["train_patch"], result["train_loss"]), (2, 32, "charbonnier"))
             self.assertEqual(result["latent_train_samples_per_s"], 4.25)
+
+
+def _write_fake_benchmarks(directory, text=FAKE_BENCHMARKS):
+    benchmarks = os.path.join(directory, "LatentBenchmarks")
+    with open(benchmarks, "w") as f:
+        f.write(text % HERE)
+    os.chmod(benchmarks, 0o755)
+    return benchmarks
+
+
+SMALL_NETWORK_SPECS = {
+    "upscale": latent_models.upscale_net_spec(1, 2, features=8, code=8, mapping=1),
+    "colorize": latent_models.colorize_unet_spec([[-10.0, 0.0], [10.0, 0.0], [0.0, -10.0], [0.0, 10.0], [0.0, 0.0], [10.0, 10.0]],
+                                                 widths=[8, 16, 16], encoderConvs=[1, 1, 2], bottleneckDilations=[1, 2],
+                                                 decoderConvs=[1]),
+    "vae": {"kind": "vae", "imageSize": 16, "channels": 1, "latentDim": 4, "widths": [8, 16]},
+    "gan": {"kind": "gan", "imageSize": 16, "channels": 3, "latentDim": 5, "widths": [8, 16]},
+}
+
+
+class CompareEveryKindWithFakeBenchmarksTest(unittest.TestCase):
+    """compare.py on the kinds it compares network by network: every part through PyTorch, ONNX
+    Runtime and (a stand-in for) `LatentBenchmarks forward`, and a training step of each."""
+
+    def run_compare(self, directory, names, fake=FAKE_BENCHMARKS):
+        import contextlib
+        import io
+        import compare
+        paths = []
+        for name in names:
+            paths.append(os.path.join(directory, name + ".safetensors"))
+            latent_models.write_random_model(paths[-1], SMALL_NETWORK_SPECS[name], seed=6)
+        printed = io.StringIO()
+        with contextlib.redirect_stdout(printed):
+            status = compare.main(paths + ["--benchmarks", _write_fake_benchmarks(directory, fake),
+                                           "--latent", os.path.join(directory, "no-latent"), "--size", "32", "--runs", "1",
+                                           "--warmup", "0", "--train-steps", "1", "--train-batch", "2", "--json"])
+        return status, [json.loads(line) for line in printed.getvalue().splitlines()]
+
+    def test_every_part_agrees_and_is_timed_and_every_kind_trains(self):
+        expected_parts = {"upscale": ["detail"], "colorize": ["logits"], "vae": ["decoder", "encoder"],
+                          "gan": ["generator", "discriminator"]}
+        with tempfile.TemporaryDirectory() as directory:
+            status, results = self.run_compare(directory, list(expected_parts))
+        self.assertEqual(status, 0, results)
+        for name, result in zip(expected_parts, results):
+            self.assertEqual([part["part"] for part in result["parts"]], expected_parts[name], name)
+            for part in result["parts"]:
+                self.assertEqual(set(part["diffs"]), {"torch-ort", "torch-latent", "ort-latent"}, (name, part))
+                self.assertLessEqual(part["max_abs_diff"], 1e-4, (name, part))
+                self.assertAlmostEqual(part["latent_ms_per_mp"], 7.5 / part["megapixels"], msg=name)
+                for engine in ("torch", "ort"):
+                    self.assertGreater(part[f"{engine}_ms_per_mp"], 0, (name, engine))
+            first = result["parts"][0]
+            self.assertEqual(result["latent_ms_per_mp"], first["latent_ms_per_mp"], name)
+            self.assertAlmostEqual(result["latent_over_ort"], first["latent_ms_per_mp"] / first["ort_ms_per_mp"], msg=name)
+            self.assertEqual(result["max_abs_diff"], max(part["max_abs_diff"] for part in result["parts"]), name)
+            self.assertEqual(result["train_batch"], 2, name)
+            self.assertEqual(result["latent_train_samples_per_s"], 4.25, name)
+            self.assertGreater(result["torch_train_samples_per_s"], 0, name)
+            self.assertEqual(result["notes"], [], name)  # the CLI (absent here) is only run for denoisers
+        upscale, colorize, vae, gan = results
+        self.assertEqual(upscale["parts"][0]["output_shape"], [1, 1, 64, 64])
+        self.assertAlmostEqual(upscale["parts"][0]["megapixels"], 64 * 64 / 1e6)  # per output megapixel
+        self.assertEqual(colorize["parts"][0]["output_shape"], [1, 6, 8, 8])
+        self.assertEqual(vae["parts"][0]["input_shape"], [64, 4])
+        self.assertEqual(vae["parts"][1]["output_shape"], [64, 4])
+        self.assertAlmostEqual(gan["latent_images_per_s"], 64 * 1000 / 7.5)
+        self.assertEqual((upscale["train_patch"], colorize["train_patch"], vae["train_patch"]), (96, 128, 16))
+
+    def test_a_disagreeing_latent_fails_the_run(self):
+        bad = FAKE_BENCHMARKS.replace('{"output": run().contiguous()}', '{"output": (run() + 0.01).contiguous()}')
+        self.assertNotEqual(bad, FAKE_BENCHMARKS)
+        with tempfile.TemporaryDirectory() as directory:
+            status, results = self.run_compare(directory, ["vae"], fake=bad)
+        self.assertEqual(status, 1)
+        self.assertAlmostEqual(results[0]["diffs"]["decoder:torch-latent"], 0.01, places=4)
+        self.assertTrue(any("exceeds" in note for note in results[0]["notes"]), results[0]["notes"])
+
+
+class TorchTrainingStepsTest(unittest.TestCase):
+    """torch_training.py: each kind's step at the recorded batch and size, and it learns."""
+
+    def loaded(self, directory, name, options):
+        path = os.path.join(directory, name + ".safetensors")
+        latent_models.write_random_model(path, SMALL_NETWORK_SPECS[name], seed=2, training={"options": json.dumps(options)})
+        return latent_models.load_model(path)
+
+    def test_steps_use_the_record_and_fit_a_repeated_batch(self):
+        import torch_training
+        pixels = np.zeros((8, 8, 3), np.uint8)
+        cases = [("upscale", {"batch": 3, "patch": 16, "loss": "l1"}, (3, 16, "l1")),
+                 ("colorize", {"batch": 2, "patch": 16}, (2, 16, "soft cross-entropy")),
+                 ("vae", {"batch": 4, "learningRate": 3e-3, "adamBeta1": 0.9, "beta": 1}, (4, 16, "Bernoulli NLL + beta*KL"))]
+        with tempfile.TemporaryDirectory() as directory:
+            for name, options, expected in cases:
+                torch.manual_seed(0)
+                step = torch_training.build_training_step(self.loaded(directory, name, options), pixels)
+                self.assertEqual((step.batch, step.size, step.loss), expected, name)
+                losses = [step.run() for _ in range(8)]
+                self.assertTrue(all(np.isfinite(losses)), (name, losses))
+                self.assertLess(losses[-1], losses[0], (name, losses))
+
+            loaded = self.loaded(directory, "gan", {"batch": 4, "learningRate": 2e-4, "adamBeta1": 0.5, "realLabel": 0.9})
+            step = torch_training.build_training_step(loaded, pixels)
+            self.assertEqual((step.batch, step.size), (4, 16))
+            self.assertTrue(np.isfinite(step.run()))
+            with self.assertRaisesRegex(ValueError, "whole 16x16 images"):
+                torch_training.build_training_step(loaded, pixels, size=32)
+            with self.assertRaisesRegex(ValueError, "multiple of the scale"):
+                torch_training.build_training_step(self.loaded(directory, "upscale", {}), pixels, size=17)
+
+    def test_soft_encoding_spreads_over_the_nearest_bins(self):
+        import torch_training
+        bins = torch.tensor([[0.0, 0.0], [10.0, 0.0], [0.0, 10.0], [-10.0, 0.0], [0.0, -10.0], [50.0, 50.0]])
+        ab = torch.tensor([[0.0, 0.0], [9.0, 1.0]]).T.reshape(1, 2, 1, 2)
+        targets, weights = torch_training.soft_encode(ab, bins)
+        self.assertEqual(tuple(targets.shape), (1, 6, 1, 2))
+        np.testing.assert_allclose(targets.sum(1).numpy(), 1, atol=1e-6)
+        self.assertEqual(int(targets[0, :, 0, 0].argmax()), 0)
+        self.assertEqual(int(targets[0, :, 0, 1].argmax()), 1)
+        self.assertEqual(float(targets[0, 5].max()), 0)  # the far bin is not among the 5 nearest
+        # Gaussian of the squared distance, sigma 5: the centre against a bin 10 away.
+        self.assertAlmostEqual(float(targets[0, 1, 0, 0] / targets[0, 0, 0, 0]), math.exp(-100 / 50), places=5)
+        self.assertTrue(bool((weights == 1).all()))
+
+
+class NetworkPartsTest(unittest.TestCase):
+    def test_lightness_and_tiles(self):
+        import network_parts
+        pixels = np.array([[[0, 0, 0], [255, 255, 255], [119, 119, 119]]], np.uint8)
+        np.testing.assert_allclose(network_parts.lightness(pixels)[0], [0, 100, 50.03], atol=0.05)
+        photo = (np.arange(40 * 40 * 3) % 251).astype(np.uint8).reshape(40, 40, 3)
+        tiles = network_parts.photo_tiles(photo, 8, count=5)
+        self.assertEqual(tuple(tiles.shape), (5, 3, 8, 8))
+        self.assertTrue(bool(((tiles >= 0) & (tiles <= 1)).all()))
 
 
 if __name__ == "__main__":

@@ -75,28 +75,47 @@ struct BenchmarkChart {
         y += 22 + margin / 2
 
         let size = Self.number(first, "width").map { w in "\(Int(w))x\(Int(Self.number(first, "height") ?? w)) photo" } ?? "photo"
-        canvas.text("Inference on a \(size): ms per megapixel (shorter is faster)", x: margin, y: y, Self.ink)
+        canvas.text("Inference from a \(size): ms per megapixel of image (shorter is faster)", x: margin, y: y, Self.ink)
         y += 22
-        y = section(&canvas, y: y, series: Self.inference, unit: "ms/MP", format: "%.0f", ratioWord: "time")
+        y = section(&canvas, y: y, series: Self.inference, unit: "ms/MP", format: "%.0f", ratioWord: "time", detail: Self.compared)
         y += margin / 2
 
-        let batch = Self.number(first, "train_batch").map { "batch \(Int($0))" }
-        let patch = Self.number(first, "train_patch").map { "\(Int($0))x\(Int($0)) patches" }
-        let shape = [batch, patch].compactMap { $0 }.joined(separator: " of ")
-        canvas.text("Training step" + (shape.isEmpty ? "" : ", " + shape) + ": samples/s (longer is faster)", x: margin, y: y, Self.ink)
+        canvas.text("Training step at equal batch and size: samples/s (longer is faster)", x: margin, y: y, Self.ink)
         y += 22
-        _ = section(&canvas, y: y, series: Self.training, unit: "samples/s", format: "%.1f", ratioWord: "speed")
+        _ = section(&canvas, y: y, series: Self.training, unit: "samples/s", format: "%.1f", ratioWord: "speed", detail: Self.trainingShape)
         return canvas.image
     }
 
-    /// One block of bars per model, all on one scale; returns the y below it.
+    /// What a model's inference bars measure: the whole task, or which network on what.
+    static func compared(_ object: [String: Any]) -> String? {
+        guard let parts = object["parts"] as? [[String: Any]], let first = parts.first, let name = first["part"] as? String else {
+            return object["latent_cli_ms_per_mp"] != nil || object["latent_ms_per_mp"] != nil ? "whole task" : nil
+        }
+        if let images = number(first, "images") {
+            let side = (first["output_shape"] as? [NSNumber])?.last.map { "\($0.intValue)px" } ?? ""
+            return "\(name), \(Int(images)) \(side) images per call"
+        }
+        return name == "detail" ? "detail network, per output MP" : "\(name) network"
+    }
+
+    static func trainingShape(_ object: [String: Any]) -> String? {
+        guard let batch = number(object, "train_batch"), let size = number(object, "train_patch") else { return nil }
+        return "batch \(Int(batch)) x \(Int(size))x\(Int(size))"
+    }
+
+    /// One block of bars per model, each block on its own scale (models differ in units: output
+    /// or input megapixels, patches or whole images); returns the y below it.
     private func section(_ canvas: inout Canvas, y top: Int, series: [Series], unit: String, format: String,
-                         ratioWord: String) -> Int {
-        let largest = results.flatMap { r in series.compactMap { Self.number(r, $0.key) } }.max() ?? 1
+                         ratioWord: String, detail: ([String: Any]) -> String?) -> Int {
         let barLeft = margin + labelWidth, barSpan = width - barLeft - margin - valueWidth
         var y = top
         for result in results {
-            canvas.text(Self.modelName(result), x: margin, y: y, scale: 2, Self.ink)
+            let largest = series.compactMap { Self.number(result, $0.key) }.max() ?? 1
+            let name = Self.modelName(result)
+            canvas.text(name, x: margin, y: y, scale: 2, Self.ink)
+            if let detail = detail(result) {
+                canvas.text(detail, x: margin + Canvas.textWidth(name) + 16, y: y + 2, Self.muted)
+            }
             y += barHeight + rowGap
             for s in series {
                 canvas.text(s.name, x: margin + 12, y: y + 2, Self.muted)
