@@ -15,6 +15,7 @@ extension TorchParityCatalog {
         "tanh": unary { $0.tanh() },
         "exp": unary { $0.exp() },
         "log": unary { $0.log() },
+        "softplus": unary { $0.softplus() },
         "add": binary(+),
         "mul": binary(*),
         "add_broadcast": { f in
