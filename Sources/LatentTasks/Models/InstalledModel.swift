@@ -46,6 +46,9 @@ public struct InstalledModel {
                                                   alignment: architecture.totalStride, scale: 1).alignedMargin
                 }
             }
+            if kind == CompressionArchitecture.kindName, let architecture = try? file.architecture(CompressionArchitecture.self) {
+                flopsPerPixel = architecture.flopsPerPixel
+            }
             if let training = file.trainingJSON,
                let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] {
                 for (key, value) in object where Self.isMetric(key) { metrics[key] = "\(value)" }
