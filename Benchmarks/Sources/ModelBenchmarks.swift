@@ -15,8 +15,10 @@ func runModelBenchmarks(json: Bool = false) throws {
     let models = ModelLocator.installed()
     print("models: \(models.count) installed; 1024×1024 input, \(Engine.threads) threads, median of \(BenchmarkTimer.runs) runs after \(BenchmarkTimer.warmUp) warm-ups")
     for (name, path) in models {
-        guard (try? ModelFile(path: path).kind) == DenoiserArchitecture.kindName else {
-            print("  \(name): no benchmark for this kind yet"); continue
+        let kind = try? ModelFile(path: path).kind
+        guard kind == DenoiserArchitecture.kindName else {
+            print("  \(name): " + (kind == CompressionArchitecture.kindName ? "measured by the compress suite" : "no benchmark for this kind yet"))
+            continue
         }
         let denoiser = try Denoiser(modelPath: path)
         let input = denoiser.channels == 1 ? photo.grayscale() : photo.rgb()

@@ -7,10 +7,11 @@ let suites: [String: () throws -> Void] = [
     "codecs": { try runCodecBenchmarks() },
     "engine": { runEngineBenchmarks() },
     "models": { try runModelBenchmarks(json: CommandLine.arguments.contains("--json")) },
+    "compress": { try runCompressionBenchmarks(json: CommandLine.arguments.contains("--json")) },
     // Not a measurement: writes the inputs that Benchmarks/batch-rss.sh measures.
     "batch-fixtures": { try writeBatchFixtures() },
 ]
-let measuring = ["codecs", "engine", "models"]
+let measuring = ["codecs", "engine", "models", "compress"]
 let requested = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
 for name in requested.isEmpty ? measuring : Array(requested) {
     guard let suite = suites[name] else {
