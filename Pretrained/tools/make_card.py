@@ -78,7 +78,19 @@ def main():
     if args.flops_per_pixel:
         lines.append(f"- {args.flops_per_pixel / 1e3:.1f} kFLOP per input pixel (multiply–adds × 2)")
     lines += ["", "## Training", ""]
-    if training:
+    compress = architecture.get("kind") == "compress-factorized"
+    if training and compress:
+        lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
+                  "```sh", training.get("command", "?"), "```", "",
+                  f"- data: `{training.get('data', '?')}`",
+                  f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}; "
+                  f"batch {options.get('batch', '?')} × {options.get('patch', '?')}² patches; "
+                  f"loss λ·255²·MSE + bpp with λ = {options.get('lambda', '?')}; learning rate {options.get('learningRate', '?')} "
+                  f"(cosine to {options.get('minimumLearningRate', '?')}), densities × {options.get('densityLearningRateFactor', '?')}",
+                  f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
+                  "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
+                  "- data paths are where `../shared/datasets` was mounted on the training machine"]
+    elif training:
         lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
                   "```sh", training.get("command", "?"), "```", "",
                   f"- data: `{training.get('data', '?')}`",
@@ -91,7 +103,18 @@ def main():
                   "- data paths are where `../shared/datasets` was mounted on the training machine"]
     else:
         lines.append("No training record in the file.")
-    if summaries:
+    if summaries and compress:
+        def number(value, digits):
+            return "n/a" if value is None else f"{value:.{digits}f}"
+        lines += ["", "## Measured", "", "Real `.lat` files (header included) and baseline JPEG (libjpeg-turbo, 4:2:0) at the "
+                  "closest file size, on the same images (`latent eval compress`):", "",
+                  "| data | images | bpp | PSNR (dB) | MS-SSIM | JPEG bpp | JPEG PSNR (dB) | JPEG MS-SSIM |",
+                  "|---|---|---|---|---|---|---|---|"]
+        for s in summaries:
+            lines.append(f"| `{s.get('data', '?')}` | {s['images']} | {s['mean_bpp']:.4f} | {s['mean_psnr']:.2f} | "
+                         f"{number(s.get('mean_ms_ssim'), 4)} | {number(s.get('mean_jpeg_bpp'), 4)} | "
+                         f"{number(s.get('mean_jpeg_psnr'), 2)} | {number(s.get('mean_jpeg_ms_ssim'), 4)} |")
+    elif summaries:
         lines += ["", "## Measured", "", "| data | σ | images | PSNR (dB) | SSIM | noisy input PSNR |", "|---|---|---|---|---|---|"]
         for s in summaries:
             lines.append(f"| `{s.get('data', '?')}` | {s['sigma']:g} | {s['images']} | {s['mean_psnr']:.2f} | "
@@ -102,8 +125,10 @@ def main():
             lines.append(f"| {b.get('method', '?')} | {b['sigma']:g} | {b['images']} | {b['mean_psnr']:.2f} |")
     if speed:
         lines += ["", "## Speed", ""] + [f"- {k}: {v}" for k, v in sorted(speed.items())]
+    measure = (f"`latent eval compress --model {name} --data DEV --json`" if compress
+               else "`latent eval denoise --model " + name + " --data DEV --sigma 15,25,50 --json`")
     lines += ["", "## Reproduce", "", "Run the command above from a clone with `../shared/datasets` beside it; "
-              "`latent eval denoise --model " + name + " --data DEV --sigma 15,25,50 --json` measures it.", ""]
+              + measure + " measures it.", ""]
     with open(base + ".md", "w") as f:
         f.write("\n".join(lines))
     print(f"wrote {base}.md and {base}.json")

@@ -19,11 +19,13 @@ struct DecodeCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
     @OptionGroup var engine: EngineOptions
     @OptionGroup var limits: ImageLimitOptions
+    @OptionGroup var memory: MemoryOptions
 
     func run() throws {
         var configuration = files.configuration(limits: limits.limits, threads: engine.threads)
         configuration.naming.format = .png
-        try runBatch(CompressBatch.decodeTask(model: model), configuration: configuration,
+        configuration.maxMemory = memory.bytes
+        try runBatch(CompressBatch.decodeTask(model: model, activationBudget: configuration.activationBudget), configuration: configuration,
                      engine: engine, report: report, command: "latent decode")
     }
 }

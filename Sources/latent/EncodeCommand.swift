@@ -25,6 +25,7 @@ struct EncodeCommand: ParsableCommand {
     @OptionGroup var report: ReportOptions
     @OptionGroup var engine: EngineOptions
     @OptionGroup var limits: ImageLimitOptions
+    @OptionGroup var memory: MemoryOptions
 
     func validate() throws {
         if quality != nil && model != nil { throw ValidationError("give --quality or --model, not both") }
@@ -35,7 +36,9 @@ struct EncodeCommand: ParsableCommand {
 
     func run() throws {
         let name = model ?? CompressBatch.modelName(quality: quality ?? CompressBatch.defaultQuality)
-        try runBatch(CompressBatch.encodeTask(model: name), configuration: files.configuration(limits: limits.limits, threads: engine.threads),
-                     engine: engine, report: report, command: "latent encode")
+        var configuration = files.configuration(limits: limits.limits, threads: engine.threads)
+        configuration.maxMemory = memory.bytes
+        try runBatch(CompressBatch.encodeTask(model: name, activationBudget: configuration.activationBudget),
+                     configuration: configuration, engine: engine, report: report, command: "latent encode")
     }
 }

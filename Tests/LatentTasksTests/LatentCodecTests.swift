@@ -99,6 +99,30 @@ final class LatentCodecTests: XCTestCase {
         XCTAssertEqual(pixels[0], pixels[2])
     }
 
+    /// With a small activation budget the transforms run in many tiles of the latent grid, and
+    /// give the whole-image results (margins cover the receptive field; edges pad as the whole).
+    func testTiledTransformsMatchTheWholeImage() throws {
+        let codec = try Self.codec(seed: 4)
+        let image = Self.image(width: 203, height: 150)
+        let (lw, lh) = codec.architecture.latentSize(width: 203, height: 150)
+        codec.activationBudget = 1 << 40
+        XCTAssertEqual(codec.tiles(latentWidth: lw, latentHeight: lh, synthesis: true).regions(latentWidth: lw, latentHeight: lh).count, 1)
+        let whole = codec.analyse(image, latentWidth: lw, latentHeight: lh)
+        let wholeImage = codec.synthesise(whole, latentWidth: lw, latentHeight: lh)
+        codec.activationBudget = 64 << 10
+        XCTAssertEqual(codec.tiles(latentWidth: lw, latentHeight: lh, synthesis: true).tile, 4)
+        let tiles = codec.tiles(latentWidth: lw, latentHeight: lh)
+        XCTAssertEqual(tiles.tile, 4)
+        XCTAssertGreaterThan(tiles.regions(latentWidth: lw, latentHeight: lh).count, 20)
+        let tiled = codec.analyse(image, latentWidth: lw, latentHeight: lh)
+        let tiledImage = codec.synthesise(whole, latentWidth: lw, latentHeight: lh)
+        XCTAssertEqual(tiled.count, whole.count)
+        XCTAssertLessThan(zip(tiled, whole).map { abs($0 - $1) }.max()!, 1e-4)
+        XCTAssertLessThan(zip(tiledImage, wholeImage).map { abs($0 - $1) }.max()!, 1e-4)
+        // And the file decodes to the same size through tiles.
+        XCTAssertEqual(try codec.decode(try codec.encode(image), source: "t.lat").width, 203)
+    }
+
     func testAFileFromOtherWeightsSaysWhichModelItNeeds() throws {
         let bytes = try Self.codec(seed: 1, id: "compress-q3").encode(Self.image(width: 8, height: 8))
         let other = try Self.codec(seed: 2)

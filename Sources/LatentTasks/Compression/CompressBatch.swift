@@ -20,9 +20,14 @@ public enum CompressBatch {
             return (file.width, file.height, file.channels)
         })
 
-    /// Encodes every image with `model` (a name or path), loaded on first use.
-    public static func encodeTask(model: String) -> BatchTask {
-        LatentEncodeTask(load: { try LatentCodec(modelPath: ModelLocator.resolve(model)) })
+    /// Encodes every image with `model` (a name or path), loaded on first use; the transforms
+    /// run in tiles whose activations fit `activationBudget` bytes.
+    public static func encodeTask(model: String, activationBudget: Int = 256 << 20) -> BatchTask {
+        LatentEncodeTask(load: {
+            let codec = try LatentCodec(modelPath: ModelLocator.resolve(model))
+            codec.activationBudget = activationBudget
+            return codec
+        })
     }
 
     /// Encodes with a codec already in memory (tests, benchmarks).
@@ -32,8 +37,8 @@ public enum CompressBatch {
 
     /// Decodes `.lat` files with the model each names (found like `--model` names), or with
     /// `model` (a name or path) for all of them; either way the weights' hash must match.
-    public static func decodeTask(model: String?) -> BatchTask {
-        LatentDecodeTask(explicit: model)
+    public static func decodeTask(model: String?, activationBudget: Int = 256 << 20) -> BatchTask {
+        LatentDecodeTask(explicit: model, activationBudget: activationBudget)
     }
 }
 
@@ -60,10 +65,14 @@ final class LatentDecodeTask: BatchTask {
     let keepsAlpha = false
     var inputKind: BatchInputKind { .file(CompressBatch.fileFormat) }
     private let explicit: String?
+    private let activationBudget: Int
     /// Codecs by the name asked for (a failure is remembered too).
     private var codecs: [String: Result<LatentCodec, Error>] = [:]
 
-    init(explicit: String?) { self.explicit = explicit }
+    init(explicit: String?, activationBudget: Int) {
+        self.explicit = explicit
+        self.activationBudget = activationBudget
+    }
 
     func process(_ image: Image, progress: (Double) -> Void) throws -> BatchProduct {
         throw TaskError.invalidOption("latent decode reads .lat files, not images")
@@ -73,7 +82,11 @@ final class LatentDecodeTask: BatchTask {
         let file = try LatentCodeFile(parsing: fileBytes, source: path)
         let name = explicit ?? file.modelID
         if codecs[name] == nil {
-            codecs[name] = Result { try LatentCodec(modelPath: ModelLocator.resolve(name)) }
+            codecs[name] = Result {
+                let codec = try LatentCodec(modelPath: ModelLocator.resolve(name))
+                codec.activationBudget = activationBudget
+                return codec
+            }
         }
         if explicit == nil, case .failure(let error) = codecs[name]!, case .modelNotFound? = error as? TaskError {
             throw LatentCodeError(path: path, reason: "needs the model \"\(file.modelID)\" (weights \(file.modelHashHex)), "

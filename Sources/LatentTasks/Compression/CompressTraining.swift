@@ -22,6 +22,11 @@ public struct CompressTrainingOptions: Codable, Equatable {
     public var patch = 128
     public var learningRate: Float = 1e-4
     public var minimumLearningRate: Float = 1e-6
+    /// The density networks learn at this multiple of the learning rate: with Adam each weight
+    /// moves about one learning rate per step, and at the transforms' rate the densities take
+    /// thousands of steps to narrow from their wide start (±10) to the latent's actual spread,
+    /// during which the rate is far above the entropy of the latent.
+    public var densityLearningRateFactor: Float = 10
     /// Gradients are clipped to this joint L2 norm (CompressAI's default 1).
     public var clipNorm: Float = 1
     public var seed: UInt64 = 1
@@ -76,7 +81,8 @@ public final class CompressTraining {
         guard o.patch >= stride, o.patch % stride == 0 else {
             throw TaskError.invalidOption("--patch must be a multiple of \(stride) (the codec's total stride)")
         }
-        guard o.batch > 0, o.steps > 0, o.checkpointEvery > 0, o.validateEvery > 0, o.lambda > 0, o.learningRate > 0 else {
+        guard o.batch > 0, o.steps > 0, o.checkpointEvery > 0, o.validateEvery > 0, o.lambda > 0, o.learningRate > 0,
+              o.densityLearningRateFactor > 0 else {
             throw TaskError.invalidOption("--steps, --batch, --lambda, --lr and the intervals must be positive")
         }
         guard o.tailMass > 0, o.tailMass < 0.01 else { throw TaskError.invalidOption("the tail mass must be in (0, 0.01)") }
@@ -118,7 +124,10 @@ public final class CompressTraining {
         } else {
             network = FactorizedPriorCodec(o.architecture, seed: o.seed)
         }
-        let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
+        let parameters = network.namedParameters()
+        let transforms = Adam(parameters.filter { !$0.0.hasPrefix("density.") }, learningRate: o.learningRate)
+        let densities = Adam(parameters.filter { $0.0.hasPrefix("density.") }, learningRate: o.learningRate * o.densityLearningRateFactor)
+        let optimizer = OptimizerGroup([("transforms", transforms), ("density", densities)])
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
         let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(o), as: UTF8.self)
 
@@ -168,7 +177,8 @@ public final class CompressTraining {
         network.train()
         while step < o.steps {
             let x = sampler.batch(o.batch, using: &rng)
-            optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
+            transforms.learningRate = schedule.learningRate(base: o.learningRate, step: step)
+            densities.learningRate = transforms.learningRate * o.densityLearningRateFactor
             network.zeroGrad()
             let (reconstruction, likelihoods) = network.forwardWithNoise(x, using: &rng)
             let (loss, bpp, mse) = Self.objective(x, reconstruction, likelihoods, lambda: o.lambda)
@@ -185,7 +195,7 @@ public final class CompressTraining {
                 extra = String(format: "bpp %.3f  PSNR %.2f dB (noisy latent)", bppSum / Double(parts), 10 * log10(1 / max(meanMSE, 1e-12)))
                 bppSum = 0; mseSum = 0; parts = 0
             }
-            meter.record(step: step, loss: loss.item, samples: o.batch, learningRate: optimizer.learningRate, extra: extra)
+            meter.record(step: step, loss: loss.item, samples: o.batch, learningRate: transforms.learningRate, extra: extra)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
             if step % o.validateEvery == 0 && step < o.steps && validation != nil {
                 _ = try validate(EntropyTables(density: network.density, tailMass: o.tailMass))

@@ -18,6 +18,32 @@ public final class LatentCodec {
 
     public var architecture: CompressionArchitecture { network.architecture }
 
+    /// Bytes the transforms' activations may take at once: large images run in tiles of the
+    /// latent grid sized to fit (`LatentTiles`).
+    public var activationBudget = 256 << 20
+
+    /// Live Float32 buffers per image pixel where memory peaks, to size tiles. Analysis: a
+    /// stage's output and GDN's square, weighted sum, root and quotient, each N/4 channels per
+    /// image pixel at the finest level, plus the image window and its copies (≈ 560 B/px
+    /// measured for N = 128, 688 estimated). Synthesis adds oneDNN's column buffer for the
+    /// 5×5 stride-2 transposed convolutions (gemm-based: N·k² values per input pixel of a stage,
+    /// N·k²/16 per image pixel at the second-finest) and its copies: ≈ 2.2 kB/px measured from
+    /// peak RSS of 6-megapixel decodes.
+    func activationBytesPerPixel(synthesis: Bool) -> Int {
+        let n = architecture.width, k2 = architecture.kernelSize * architecture.kernelSize
+        return 4 * (5 * n / 4 + 12 + (synthesis ? n * k2 / 8 : 0))
+    }
+
+    /// The tiles for a latent of this size: the largest square core whose window fits the
+    /// budget, at least 4 cells; the margin covers the receptive field (kernel/2 cells).
+    func tiles(latentWidth lw: Int, latentHeight lh: Int, synthesis: Bool = false) -> LatentTiles {
+        let s = architecture.totalStride
+        let margin = architecture.kernelSize / 2 + 1
+        let windowPixels = max(activationBudget / activationBytesPerPixel(synthesis: synthesis), 1)
+        let windowCells = Int(Double(windowPixels).squareRoot()) / s
+        return LatentTiles(tile: max(windowCells - 2 * margin, 4), margin: margin)
+    }
+
     /// Loads a `compress-factorized` model file with its frozen tables.
     public init(modelPath: String) throws {
         let file = try ModelFile(path: modelPath)
@@ -86,17 +112,42 @@ public final class LatentCodec {
     }
 
     /// y = g_a(x) of the image padded (mirrored) to the latent's size × the total stride:
-    /// [M, lh, lw] floats.
+    /// [M, lh, lw] floats, computed in tiles.
     func analyse(_ rgb: Image, latentWidth lw: Int, latentHeight lh: Int) -> [Float] {
-        let s = architecture.totalStride
+        let s = architecture.totalStride, m = architecture.latentChannels
         let (pw, ph) = (lw * s, lh * s)
         let padded = rgb.withUnsafeBufferPointer {
             ReflectPadding.pad($0, channels: 3, width: rgb.width, height: rgb.height,
                                top: 0, left: 0, bottom: ph - rgb.height, right: pw - rgb.width)
         }
-        return Autograd.withoutGrad {
-            network.analysis(Tensor(padded, shape: [1, 3, ph, pw])).plain().toArray()
+        var latent = [Float](repeating: 0, count: m * lh * lw)
+        padded.withUnsafeBufferPointer { planes in
+            for (core, window) in tiles(latentWidth: lw, latentHeight: lh).regions(latentWidth: lw, latentHeight: lh) {
+                let input = LatentTiles.cut(planes, channels: 3, width: pw, height: ph, window, unit: s)
+                let y = Autograd.withoutGrad {
+                    network.analysis(Tensor(input, shape: [1, 3, window.height * s, window.width * s])).plain().toArray()
+                }
+                LatentTiles.paste(y, window: window, core: core, channels: m, unit: 1, into: &latent, width: lw, height: lh)
+            }
         }
+        return latent
+    }
+
+    /// x̂ = g_s(ŷ): ŷ [M, lh, lw] → [3, lh·s, lw·s], computed in tiles.
+    func synthesise(_ latent: [Float], latentWidth lw: Int, latentHeight lh: Int) -> [Float] {
+        let s = architecture.totalStride, m = architecture.latentChannels
+        var image = [Float](repeating: 0, count: 3 * lh * s * lw * s)
+        latent.withUnsafeBufferPointer { planes in
+            let grid = tiles(latentWidth: lw, latentHeight: lh, synthesis: true)
+            for (core, window) in grid.regions(latentWidth: lw, latentHeight: lh) {
+                let input = LatentTiles.cut(planes, channels: m, width: lw, height: lh, window, unit: 1)
+                let x = Autograd.withoutGrad {
+                    network.synthesis(Tensor(input, shape: [1, m, window.height, window.width])).plain().toArray()
+                }
+                LatentTiles.paste(x, window: window, core: core, channels: 3, unit: s, into: &image, width: lw * s, height: lh * s)
+            }
+        }
+        return image
     }
 
     // MARK: - Decoding
@@ -127,9 +178,7 @@ public final class LatentCodec {
         }
         let s = a.totalStride
         let (pw, ph) = (lw * s, lh * s)
-        let full = Autograd.withoutGrad {
-            network.synthesis(Tensor(latent, shape: [1, a.latentChannels, lh, lw])).plain().toArray()
-        }
+        let full = synthesise(latent, latentWidth: lw, latentHeight: lh)
         let (w, h) = (file.width, file.height)
         var rgb = [Float](repeating: 0, count: 3 * w * h)
         for c in 0..<3 {

@@ -68,9 +68,15 @@ public struct InstalledModel {
               let evaluations = card["evaluation"] as? [[String: Any]] else { return [:] }
         var result: [String: String] = [:]
         for entry in evaluations {
+            let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
+            if let bpp = (entry["mean_bpp"] as? NSNumber)?.doubleValue, let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue {
+                // A codec's rate and distortion (latent eval compress).
+                result["bpp \(data)"] = String(format: "%.3f", bpp)
+                result["psnr \(data)"] = String(format: "%.2f", psnr)
+                continue
+            }
             guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue,
                   let sigma = (entry["sigma"] as? NSNumber)?.doubleValue else { continue }
-            let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
             result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
         }
         return result

@@ -31,6 +31,7 @@ struct TrainCompressCommand: ParsableCommand {
     @Option(help: "Patches per step.") var batch: Int = 8
     @Option(help: "Patch side in pixels (a multiple of 16).") var patch: Int = 128
     @Option(help: "Peak learning rate (cosine decay to 1e-6).") var lr: Float = 1e-4
+    @Option(help: "The density networks' learning rate as a multiple of --lr.") var densityLrFactor: Float = 10
     @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
     @Option(help: "Steps between validations.") var validateEvery: Int = 2000
@@ -44,6 +45,7 @@ struct TrainCompressCommand: ParsableCommand {
         }
         if let lambda, !(lambda > 0) { throw ValidationError("--lambda must be positive") }
         guard ["gdn", "relu"].contains(activation) else { throw ValidationError("--activation must be gdn or relu") }
+        guard densityLrFactor > 0 else { throw ValidationError("--density-lr-factor must be positive") }
         guard steps > 0, batch > 0, patch >= 16, patch % 16 == 0 else {
             throw ValidationError("--steps and --batch must be positive, --patch a multiple of 16")
         }
@@ -62,6 +64,7 @@ struct TrainCompressCommand: ParsableCommand {
         options.batch = batch
         options.patch = patch
         options.learningRate = lr
+        options.densityLearningRateFactor = densityLrFactor
         options.seed = seed
         options.checkpointEvery = checkpointEvery
         options.validateEvery = validateEvery
