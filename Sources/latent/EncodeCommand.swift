@@ -15,7 +15,7 @@ struct EncodeCommand: ParsableCommand {
         when any failed, 64 for usage errors.
         """)
 
-    @Option(help: ArgumentHelp("Quality level: the installed model compress-qQ (higher: more bytes, more fidelity).", valueName: "Q"))
+    @Option(help: ArgumentHelp("Quality level: the installed model compress-qQ (higher: more bytes, more fidelity; default \(CompressBatch.defaultQuality)).", valueName: "Q"))
     var quality: Int?
 
     @Option(help: ArgumentHelp("Model name or path (instead of --quality).", valueName: "name|path"))
