@@ -14,8 +14,8 @@ func runCompressionBenchmarks(json: Bool = false) throws {
         .deletingLastPathComponent()
     let photo = try Image(contentsOf: root.appendingPathComponent("Assets/astronaut.png").path).rgb().resized(width: 768, height: 512)
     var codecs: [(String, LatentCodec)] = []
-    for (name, path) in ModelLocator.installed() where (try? ModelFile(path: path).kind) == CompressionArchitecture.kindName {
-        codecs.append((name, try LatentCodec(modelPath: path)))
+    for model in InstalledModel.all() where model.kind == CompressionArchitecture.kindName {
+        codecs.append((model.name, try LatentCodec(modelPath: model.path)))
     }
     if codecs.isEmpty {
         let network = FactorizedPriorCodec(CompressionArchitecture(), seed: 1)
@@ -38,7 +38,7 @@ func runCompressionBenchmarks(json: Bool = false) throws {
                                      bytes.count, Double(bytes.count * 8) / Double(photo.pixelCount), coding, symbols / coding / 1000))
         if json {
             print(JSONLine.encode([
-                "model": .string(name), "encode_ms": .number(encode.rounded()), "decode_ms": .number(decode.rounded()),
+                "suite": .string("compress"), "model": .string(name), "encode_ms": .number(encode.rounded()), "decode_ms": .number(decode.rounded()),
                 "encode_mp_per_s": .number((megapixels * 100_000 / encode).rounded() / 100),
                 "decode_mp_per_s": .number((megapixels * 100_000 / decode).rounded() / 100),
                 "range_decode_ms": .number((coding * 10).rounded() / 10), "bytes": .number(Double(bytes.count)),
@@ -47,26 +47,19 @@ func runCompressionBenchmarks(json: Bool = false) throws {
         }
     }
 
-    // One training step of the default architecture at the default batch and patch.
+    // The training loop's own step for the default architecture at the default batch and patch.
     let defaults = CompressTrainingOptions(data: "", output: "")
-    let network = FactorizedPriorCodec(defaults.architecture, seed: 1)
-    let optimizer = Adam(network.namedParameters(), learningRate: 1e-4)
-    var rng = RandomSource(seed: 2)
-    let x = Tensor.uniform([defaults.batch, 3, defaults.patch, defaults.patch], using: &rng)
-    let (step, stepCPU) = BenchmarkTimer.medianWallAndCPU(runs: 3, warmUp: 1) {
-        network.zeroGrad()
-        let (reconstruction, likelihoods) = network.forwardWithNoise(x, using: &rng)
-        (Loss.mse(reconstruction, x) * (0.013 * 255 * 255) - likelihoods.log().sum() * (1 / Float(defaults.batch * defaults.patch * defaults.patch))).backward()
-        optimizer.step()
-        network.project()
-    }
+    let trainingStep = try TrainingStep.compress(defaults.architecture, options: defaults)
+    let measured = measureTrainingStep(trainingStep, runs: 3)
     print("  training step (width \(defaults.width), latent \(defaults.latentChannels)): "
-          + String(format: "%.0f ms for %d × %d², %.2f samples/s; CPU %.0f ms", step, defaults.batch, defaults.patch,
-                   Double(defaults.batch) * 1000 / step, stepCPU))
+          + String(format: "%.0f ms for %d × %d², %.2f samples/s; CPU %.0f ms", measured.wall, defaults.batch, defaults.patch,
+                   measured.samplesPerSecond, measured.cpu))
     if json {
-        print(JSONLine.encode(["model": .string("compress-factorized training"), "train_ms_per_step": .number(step.rounded()),
-                               "train_samples_per_s": .number((Double(defaults.batch) * 10000 / step).rounded() / 10),
-                               "train_batch": .number(Double(defaults.batch)), "train_patch": .number(Double(defaults.patch)),
-                               "threads": .number(Double(Engine.threads))]))
+        var record = measured.json(trainingStep)
+        record["suite"] = .string("compress")
+        record["model"] = .string("compress-factorized training")
+        record["threads"] = .number(Double(Engine.threads))
+        record["load_average_1min"] = .number((oneMinuteLoadAverage() * 100).rounded() / 100)
+        print(JSONLine.encode(record))
     }
 }

@@ -6,9 +6,10 @@ import CDNNL
 import CLatentShim
 import Dispatch
 import Foundation
+import LatentTasks
 import LatentTensor
 
-func runEngineBenchmarks() {
+func runEngineBenchmarks(json: Bool) throws {
     Engine.setThreads(2)
     print("engine benchmarks: \(Engine.threads) threads, median of \(BenchmarkTimer.runs) runs after \(BenchmarkTimer.warmUp) warm-up")
 
@@ -31,14 +32,17 @@ func runEngineBenchmarks() {
         conv2d(x, weight: weight, bias: bias, padding: .symmetric(1)).backward(upstream)
     })
 
-    func row(_ name: String, _ ms: Double, flop: Double) {
+    var record: [String: JSONLine.Value] = ["suite": .string("engine"), "threads": .number(Double(Engine.threads))]
+    func row(_ name: String, _ ms: Double, flop: Double, key: String) {
         print(String(format: "  %-40@ %8.2f ms  %7.1f GFLOP/s", name as NSString, ms, flop / ms * 1e3))
+        record[key + "_gflop_per_s"] = .number((flop / ms * 1e4).rounded() / 10)
+        record[key + "_ms"] = .number((ms * 100).rounded() / 100)
     }
     print("conv 3×3 64→64 pad 1 on 1×64×128×128 (\(String(format: "%.2f", gflop)) GFLOP forward):")
-    row("raw oneDNN forward", rawForward, flop: gflop)
-    row("raw oneDNN forward+backward", rawTraining, flop: 3 * gflop)
-    row("conv2d forward (autograd recording)", opForward, flop: gflop)
-    row("conv2d forward+backward (.backward(dy))", opTraining, flop: 3 * gflop)
+    row("raw oneDNN forward", rawForward, flop: gflop, key: "conv_raw_forward")
+    row("raw oneDNN forward+backward", rawTraining, flop: 3 * gflop, key: "conv_raw_training")
+    row("conv2d forward (autograd recording)", opForward, flop: gflop, key: "conv_forward")
+    row("conv2d forward+backward (.backward(dy))", opTraining, flop: 3 * gflop, key: "conv_training")
     print(String(format: "  ratio conv2d / raw: forward %.2f×, forward+backward %.2f× (target ≤ 1.30×)",
                  opForward / rawForward, opTraining / rawTraining))
 
@@ -56,8 +60,8 @@ func runEngineBenchmarks() {
     let (pooledStep, freshStep) = BenchmarkTimer.medians({ StoragePool.capacity = poolCapacity; step() },
                                                          { StoragePool.capacity = 0; step() })
     StoragePool.capacity = poolCapacity
-    row("4× conv+relu step, storage pool (default)", pooledStep, flop: 12 * gflop)
-    row("4× conv+relu step, fresh buffers", freshStep, flop: 12 * gflop)
+    row("4× conv+relu step, storage pool (default)", pooledStep, flop: 12 * gflop, key: "step_pooled")
+    row("4× conv+relu step, fresh buffers", freshStep, flop: 12 * gflop, key: "step_fresh")
     print(String(format: "  ratio pooled / fresh: %.2f×", pooledStep / freshStep))
 
     let n = 1024
@@ -66,7 +70,11 @@ func runEngineBenchmarks() {
         dnnl_sgemm(CChar(UInt8(ascii: "N")), CChar(UInt8(ascii: "N")), dnnl_dim_t(n), dnnl_dim_t(n), dnnl_dim_t(n), 1,
                    a.storage.pointer, dnnl_dim_t(n), b.storage.pointer, dnnl_dim_t(n), 0, c.storage.pointer, dnnl_dim_t(n))
     }
-    row("dnnl_sgemm 1024³", gemm, flop: 2 * pow(Double(n), 3) / 1e9)
+    row("dnnl_sgemm 1024³", gemm, flop: 2 * pow(Double(n), 3) / 1e9, key: "sgemm")
+    record["conv_forward_ratio"] = .number((opForward / rawForward * 1000).rounded() / 1000)
+    record["conv_training_ratio"] = .number((opTraining / rawTraining * 1000).rounded() / 1000)
+    record["load_average_1min"] = .number((oneMinuteLoadAverage() * 100).rounded() / 100)
+    if json { print(JSONLine.encode(record)) }
 }
 
 enum BenchmarkTimer {

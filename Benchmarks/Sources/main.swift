@@ -1,22 +1,57 @@
-// LatentBenchmarks [suite…]: runs the named suites (the measuring ones when none is named).
-// Build with -c release.
+// LatentBenchmarks: release-mode measurements (build with -c release). See docs/benchmarks.md.
+//
+//   LatentBenchmarks [codecs] [engine] [models] [compress] [--json]
+//                                                            measuring suites (all four when none is named);
+//                                                            codecs --format jpeg|png measures one format
+//   LatentBenchmarks train-step MODEL [--batch B] [--patch P] [--threads T] [--json]
+//   LatentBenchmarks infer MODEL IMAGE [--threads T] [--json]
+//   LatentBenchmarks chart RESULTS.jsonl... -o CHART.png
+//   LatentBenchmarks batch-fixtures                          inputs for Benchmarks/batch-rss.sh
+import Foundation
 import LatentTasks
 
 ProcessSetup.prepareThreads()
+let arguments = BenchmarkArguments(Array(CommandLine.arguments.dropFirst()))
 let suites: [String: () throws -> Void] = [
-    "codecs": { try runCodecBenchmarks() },
-    "engine": { runEngineBenchmarks() },
-    "models": { try runModelBenchmarks(json: CommandLine.arguments.contains("--json")) },
-    "compress": { try runCompressionBenchmarks(json: CommandLine.arguments.contains("--json")) },
-    // Not a measurement: writes the inputs that Benchmarks/batch-rss.sh measures.
-    "batch-fixtures": { try writeBatchFixtures() },
+    "codecs": {
+        let formats = try arguments.options["format"].map { name in
+            guard let format = ImageFormat(fileExtensionOf: "." + name) else { throw BenchmarkUsage("--format png or jpeg") }
+            return [format]
+        } ?? [ImageFormat.jpeg, .png]
+        try runCodecBenchmarks(json: arguments.json, formats: formats)
+    },
+    "engine": { try runEngineBenchmarks(json: arguments.json) },
+    "models": { try runModelBenchmarks(json: arguments.json) },
+    "compress": { try runCompressionBenchmarks(json: arguments.json) },
 ]
-let measuring = ["codecs", "engine", "models", "compress"]
-let requested = CommandLine.arguments.dropFirst().filter { !$0.hasPrefix("--") }
-for name in requested.isEmpty ? measuring : Array(requested) {
-    guard let suite = suites[name] else {
-        print("unknown suite \(name); available: \(suites.keys.sorted().joined(separator: ", "))")
-        continue
+let tools: [String: (BenchmarkArguments) throws -> Void] = [
+    "train-step": runTrainingStepBenchmark,
+    "infer": runInferenceBenchmark,
+    "chart": runChart,
+    // Not a measurement: writes the inputs that Benchmarks/batch-rss.sh measures.
+    "batch-fixtures": { _ in try writeBatchFixtures() },
+]
+
+var failed = false
+if let name = arguments.positional.first, let tool = tools[name] {
+    do {
+        try tool(arguments.droppingFirst())
+    } catch {
+        FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+        failed = true
     }
-    do { try suite() } catch { print("\(name): \(error)") }
+} else {
+    let requested = arguments.positional.isEmpty ? ["codecs", "engine", "models", "compress"] : arguments.positional
+    for name in requested {
+        guard let suite = suites[name] else {
+            FileHandle.standardError.write(Data("unknown suite \(name); suites: \(suites.keys.sorted().joined(separator: ", ")); tools: \(tools.keys.sorted().joined(separator: ", "))\n".utf8))
+            failed = true
+            continue
+        }
+        do { try suite() } catch {
+            FileHandle.standardError.write(Data("\(name): \(error)\n".utf8))
+            failed = true
+        }
+    }
 }
+exit(failed ? 1 : 0)

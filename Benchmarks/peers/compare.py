@@ -9,7 +9,13 @@ For each model file (default: Pretrained/*.safetensors) this script
    (see `latent_denoise_command`, the one place that knows how Latent is invoked);
 4. checks that the outputs agree within --tolerance (default 1e-3, max absolute difference);
 5. times inference (median of --runs runs after --warmup runs, in ms per megapixel) for each
-   engine, and one PyTorch training step (batch 16, 96x96 patches, Adam, MSE) in samples/s.
+   engine: PyTorch and ORT forward passes in this process, Latent's task in its own process
+   (`LatentBenchmarks infer`: model loaded and image decoded beforehand, like the others), and
+   Latent's whole command (start-up, PNG decode and encode) as `latent_cli_ms_per_mp`;
+6. times one training step at EQUAL batch and patch size in both (default: the batch and patch
+   the model was trained with, from its training record): PyTorch with the same architecture,
+   loss (Charbonnier/MSE/L1 as recorded), Gaussian noise and Adam, against Latent's own training
+   step (`LatentBenchmarks train-step`), in samples/s.
 
 All engines are limited to --threads threads (default 2). Run with Debian's interpreter, which
 has PyTorch 1.13 (pyenv's python3 on PATH does not):
@@ -46,6 +52,9 @@ sys.path.insert(0, HERE)
 import latent_models  # noqa: E402  (needs the path above)
 
 DEFAULT_LATENT_BINARY = os.path.join(REPOSITORY, ".build", "release", "latent")
+DEFAULT_BENCHMARKS_BINARY = os.path.join(REPOSITORY, ".build", "release", "LatentBenchmarks")
+# Kinds whose models `latent_denoise_command` can apply (image in, same-size image out).
+IMAGE_TO_IMAGE_KINDS = {"denoise-unet"}
 DEFAULT_IMAGES = {1: os.path.join(REPOSITORY, "Assets", "camera.png"),
                   3: os.path.join(REPOSITORY, "Assets", "astronaut.png")}
 
@@ -228,6 +237,20 @@ def median_seconds(function, warmup, runs):
     return statistics.median(times)
 
 
+def median_wall_and_cpu_seconds(function, warmup, runs):
+    """Medians of wall time and of this process's CPU time (all threads; an ORT thread pool that
+    spin-waits counts its spinning)."""
+    for _ in range(warmup):
+        function()
+    walls, cpus = [], []
+    for _ in range(runs):
+        wall, cpu = time.perf_counter(), time.process_time()
+        function()
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
+
+
 def export_onnx(module, channels, stride, path, opset):
     """Exports with dynamic batch/height/width. The example input is deliberately small and
     unlike the benchmark size, so running the benchmark also tests the dynamic axes."""
@@ -249,15 +272,35 @@ def ort_session(path, threads):
     return onnxruntime.InferenceSession(path, options, providers=["CPUExecutionProvider"])
 
 
-def torch_train_samples_per_second(module, pixels, batch, patch, warmup, steps, noise_sigma=25 / 255):
-    """Times full Adam/MSE training steps on noisy crops of `pixels`; returns samples/s.
+def charbonnier(output, target, epsilon=1e-3):
+    """Latent's Loss.charbonnier: mean(sqrt((x - y)^2 + eps^2))."""
+    return torch.sqrt((output - target) ** 2 + epsilon * epsilon).mean()
 
-    Uses a copy of the model so the weights that were compared are untouched. Crops come from the
-    real image (mirror-padded if smaller than a patch) with Gaussian noise, the way a denoiser
-    trains, although the data does not affect the speed of dense convolutions.
+
+TRAINING_LOSSES = {"charbonnier": charbonnier, "mse": F.mse_loss, "l1": F.l1_loss}
+
+
+def training_options(loaded):
+    """The options the model was trained with (DenoiseTrainingOptions as JSON), or {}."""
+    record = loaded.training or {}
+    try:
+        return json.loads(record.get("options", "{}"))
+    except (TypeError, ValueError):
+        return {}
+
+
+def torch_train_samples_per_second(module, pixels, batch, patch, warmup, steps, loss="charbonnier",
+                                   learning_rate=1e-3, sigma_range=(0, 55)):
+    """Times full training steps the way `latent train denoise` runs them; returns samples/s.
+
+    Each step: `batch` random crops of `pixels` (mirror-padded if smaller than a patch), Gaussian
+    noise on the 8-bit grid with sigma per crop drawn from `sigma_range` (on the 0-255 scale),
+    forward, `loss`, backward, Adam. Uses a copy of the model so the weights that were compared
+    are untouched; the data does not affect the speed of dense convolutions.
     """
     model = copy.deepcopy(module).train()
-    optimizer = torch.optim.Adam(model.parameters(), lr=1e-4)
+    optimizer = torch.optim.Adam(model.parameters(), lr=learning_rate)
+    objective = TRAINING_LOSSES[loss]
     image = to_tensor(pixels)[0]
     if min(image.shape[1:]) < patch:
         image = torch.from_numpy(np.pad(image.numpy(), ((0, 0), (0, max(0, patch - image.shape[1])),
@@ -268,13 +311,50 @@ def torch_train_samples_per_second(module, pixels, batch, patch, warmup, steps, 
         tops = torch.randint(0, image.shape[1] - patch + 1, (batch,), generator=generator)
         lefts = torch.randint(0, image.shape[2] - patch + 1, (batch,), generator=generator)
         clean = torch.stack([image[:, t:t + patch, l:l + patch] for t, l in zip(tops.tolist(), lefts.tolist())])
-        noisy = clean + noise_sigma * torch.randn(clean.shape, generator=generator)
+        sigmas = torch.empty(batch, 1, 1, 1).uniform_(sigma_range[0], sigma_range[1], generator=generator)
+        noisy = torch.clamp(torch.round(torch.round(clean * 255) + sigmas * torch.randn(clean.shape, generator=generator)),
+                            0, 255) / 255
         optimizer.zero_grad(set_to_none=True)
-        loss = F.mse_loss(model(noisy), clean)
-        loss.backward()
+        value = objective(model(noisy), clean)
+        value.backward()
         optimizer.step()
 
     return batch / median_seconds(step, warmup, steps)
+
+
+# ---------------------------------------------------------------------------------------------
+# Latent's benchmark executable
+
+
+def latent_benchmarks_command(binary, tool, *arguments):
+    """The one place that knows LatentBenchmarks' command line (see Benchmarks/Sources/main.swift)."""
+    return [binary, tool, *map(str, arguments), "--json"]
+
+
+def run_latent_benchmarks(binary, tool, *arguments):
+    """Runs a LatentBenchmarks tool and returns the JSON object it prints last."""
+    command = latent_benchmarks_command(binary, tool, *arguments)
+    finished = subprocess.run(command, capture_output=True, text=True)
+    if finished.returncode != 0:
+        raise RuntimeError(f"{' '.join(command)} exited with {finished.returncode}: {finished.stderr.strip()[-500:]}")
+    lines = [line for line in finished.stdout.splitlines() if line.startswith("{")]
+    if not lines:
+        raise RuntimeError(f"{' '.join(command)} printed no JSON: {finished.stdout.strip()[-300:]}")
+    return json.loads(lines[-1])
+
+
+def machine_description():
+    """CPU model and core count, for the record next to the numbers."""
+    model = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    model = " ".join(line.split(":", 1)[1].split())
+                    break
+    except OSError:
+        pass
+    return f"{model}, {os.cpu_count()} cores"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -304,10 +384,17 @@ def compare_model(model_path, args, workdir):
     height, width = pixels.shape[:2]
     megapixels = height * width / 1e6
     x = to_tensor(pixels)
-    result = {"model": model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
+    inside = os.path.abspath(model_path).startswith(REPOSITORY + os.sep)
+    result = {"model": os.path.relpath(model_path, REPOSITORY) if inside else model_path, "kind": loaded.kind, "image": os.path.relpath(image_path, REPOSITORY),
               "height": height, "width": width, "threads": args.threads,
-              "latent_ms_per_mp": None, "torch_ms_per_mp": None, "ort_ms_per_mp": None,
-              "max_abs_diff": None, "torch_train_samples_per_s": None, "notes": []}
+              "latent_ms_per_mp": None, "torch_ms_per_mp": None, "ort_ms_per_mp": None, "latent_cli_ms_per_mp": None,
+              "max_abs_diff": None, "latent_train_samples_per_s": None, "torch_train_samples_per_s": None,
+              "train_batch": None, "train_patch": None, "train_loss": None,
+              "date": time.strftime("%Y-%m-%d"), "machine": machine_description(),
+              "load_average_1min": round(os.getloadavg()[0], 2), "notes": []}
+    if loaded.kind not in IMAGE_TO_IMAGE_KINDS:
+        result["notes"].append(f"{loaded.kind}: no image-to-image comparison for this kind yet")
+        return result
 
     # Latent reads every tile with mirrored context of the model's receptive field (its
     # `tile_margin`); the references get the same context, so that border pixels see the same
@@ -321,7 +408,8 @@ def compare_model(model_path, args, workdir):
 
     with torch.inference_mode():
         reference = module(x)[0].numpy()[crop]
-        result["torch_ms_per_mp"] = 1000 * median_seconds(lambda: module(x), args.warmup, args.runs) / megapixels
+        wall, cpu = median_wall_and_cpu_seconds(lambda: module(x), args.warmup, args.runs)
+        result["torch_ms_per_mp"], result["torch_cpu_ms_per_mp"] = 1000 * wall / megapixels, 1000 * cpu / megapixels
 
     differences = {}
     try:
@@ -331,7 +419,8 @@ def compare_model(model_path, args, workdir):
         feed = {"input": x.numpy()}
         ort_output = session.run(None, feed)[0][0][crop]
         differences["torch-ort"] = float(np.abs(ort_output - reference).max())
-        result["ort_ms_per_mp"] = 1000 * median_seconds(lambda: session.run(None, feed), args.warmup, args.runs) / megapixels
+        wall, cpu = median_wall_and_cpu_seconds(lambda: session.run(None, feed), args.warmup, args.runs)
+        result["ort_ms_per_mp"], result["ort_cpu_ms_per_mp"] = 1000 * wall / megapixels, 1000 * cpu / megapixels
     except ImportError as error:
         result["notes"].append(f"ONNX Runtime unavailable: {error}")
         ort_output = None
@@ -344,19 +433,51 @@ def compare_model(model_path, args, workdir):
             differences["torch-latent"] = float(np.abs(latent_output - limit(reference)).max())
             if ort_output is not None:
                 differences["ort-latent"] = float(np.abs(latent_output - limit(ort_output)).max())
-            result["latent_ms_per_mp"] = 1000 * statistics.median(seconds) / megapixels
+            result["latent_cli_ms_per_mp"] = 1000 * statistics.median(seconds) / megapixels
         except (OSError, RuntimeError, ValueError) as error:
             result["notes"].append(f"Latent run failed: {error}")
     else:
         result["notes"].append(f"no Latent binary at {args.latent}")
 
+    if os.path.exists(args.benchmarks):
+        try:
+            input_png = os.path.join(workdir, "input.png")
+            if not os.path.exists(input_png):
+                save_png(pixels, input_png)
+            measured = run_latent_benchmarks(args.benchmarks, "infer", model_path, input_png,
+                                             "--threads", args.threads, "--runs", args.runs)
+            result["latent_ms_per_mp"] = measured["latent_ms_per_mp"]
+            result["latent_cpu_ms_per_mp"] = measured.get("latent_cpu_ms_per_mp")
+        except (OSError, RuntimeError, ValueError, KeyError) as error:
+            result["notes"].append(f"LatentBenchmarks infer failed: {error}")
+    else:
+        result["notes"].append(f"no LatentBenchmarks binary at {args.benchmarks}")
+
     if differences:
         result["max_abs_diff"] = max(differences.values())
         result["diffs"] = differences
 
+    for engine in ("torch", "ort"):
+        if result["latent_ms_per_mp"] and result[f"{engine}_ms_per_mp"]:
+            result[f"latent_over_{engine}"] = result["latent_ms_per_mp"] / result[f"{engine}_ms_per_mp"]
+
     if args.train_steps > 0:
+        options = training_options(loaded)
+        batch = args.train_batch or options.get("batch", 16)
+        patch = args.train_patch or options.get("patch", 96)
+        loss = options.get("loss", "charbonnier")
+        result.update(train_batch=batch, train_patch=patch, train_loss=loss)
         result["torch_train_samples_per_s"] = torch_train_samples_per_second(
-            module, pixels, args.train_batch, args.train_patch, args.warmup, args.train_steps)
+            module, pixels, batch, patch, args.warmup, args.train_steps, loss=loss,
+            learning_rate=options.get("learningRate", 1e-3), sigma_range=tuple(options.get("sigmaRange", (0, 55))))
+        if os.path.exists(args.benchmarks):
+            try:
+                measured = run_latent_benchmarks(args.benchmarks, "train-step", model_path, "--batch", batch,
+                                                 "--patch", patch, "--threads", args.threads, "--runs", args.train_steps)
+                result["latent_train_samples_per_s"] = measured["train_samples_per_s"]
+                result["latent_train_over_torch"] = measured["train_samples_per_s"] / result["torch_train_samples_per_s"]
+            except (OSError, RuntimeError, ValueError, KeyError) as error:
+                result["notes"].append(f"LatentBenchmarks train-step failed: {error}")
     return result
 
 
@@ -378,6 +499,8 @@ def main(argv=None):
     parser.add_argument("--image", help="input photo (default: Assets/astronaut.png, or camera.png for gray models)")
     parser.add_argument("--size", type=parse_size, help="crop/mirror-pad the photo to N or HxW (default: crop to the stride)")
     parser.add_argument("--latent", default=DEFAULT_LATENT_BINARY, help="Latent binary (default: %(default)s)")
+    parser.add_argument("--benchmarks", default=DEFAULT_BENCHMARKS_BINARY,
+                        help="LatentBenchmarks binary, for Latent's in-process inference and training step (default: %(default)s)")
     parser.add_argument("--threads", type=int, default=2)
     parser.add_argument("--runs", type=int, default=5, help="timed runs per engine; the median is reported")
     parser.add_argument("--warmup", type=int, default=2, help="untimed runs before timing (PyTorch, ORT)")
@@ -385,8 +508,8 @@ def main(argv=None):
     parser.add_argument("--opset", type=int, default=17, help="ONNX opset (>= 13; torch 1.13 supports up to 17)")
     parser.add_argument("--tolerance", type=float, default=1e-3, help="allowed max absolute difference")
     parser.add_argument("--train-steps", type=int, default=5, help="timed training steps (0 skips training)")
-    parser.add_argument("--train-batch", type=int, default=16)
-    parser.add_argument("--train-patch", type=int, default=96)
+    parser.add_argument("--train-batch", type=int, help="training batch for both engines (default: the model's, else 16)")
+    parser.add_argument("--train-patch", type=int, help="training patch side for both engines (default: the model's, else 96)")
     parser.add_argument("--json", action="store_true", help="print one JSON object per model")
     args = parser.parse_args(argv)
     if args.opset < 13:
@@ -400,7 +523,8 @@ def main(argv=None):
     except RuntimeError:
         pass  # only settable before the first parallel operation; harmless when embedded
 
-    models = list(args.models) or sorted(glob.glob(os.path.join(REPOSITORY, "Pretrained", "*.safetensors")))
+    models = list(args.models) or sorted(path for path in glob.glob(os.path.join(REPOSITORY, "Pretrained", "*.safetensors"))
+                                         if not path.endswith(".checkpoint.safetensors"))
     failed = False
     with tempfile.TemporaryDirectory(prefix="latent-peers-") as workdir:
         if args.random:
@@ -424,14 +548,25 @@ def main(argv=None):
 def describe(result):
     def number(value, unit):
         return "n/a" if value is None else f"{value:.1f} {unit}"
+
+    def ratio(key, what):
+        return f"  ({result[key]:.2f}x {what})" if result.get(key) else ""
     lines = [f"{result['model']} ({result['kind']}, {result['image']} {result['height']}x{result['width']}, "
-             f"{result['threads']} threads)",
+             f"{result['threads']} threads, load {result['load_average_1min']})",
              f"  PyTorch       {number(result['torch_ms_per_mp'], 'ms/MP')}",
              f"  ONNX Runtime  {number(result['ort_ms_per_mp'], 'ms/MP')}",
-             f"  Latent (CLI)  {number(result['latent_ms_per_mp'], 'ms/MP')}",
+             f"  Latent        {number(result['latent_ms_per_mp'], 'ms/MP')}"
+             + ratio("latent_over_torch", "PyTorch's time") + ratio("latent_over_ort", "ORT's time"),
+             f"  Latent (CLI)  {number(result['latent_cli_ms_per_mp'], 'ms/MP')} (whole process: start-up, PNG decode/encode)",
+             f"  CPU time      Latent {number(result.get('latent_cpu_ms_per_mp'), 'ms/MP')}, PyTorch "
+             f"{number(result.get('torch_cpu_ms_per_mp'), 'ms/MP')}, ORT {number(result.get('ort_cpu_ms_per_mp'), 'ms/MP')}",
              f"  max |diff|    {'n/a' if result['max_abs_diff'] is None else format(result['max_abs_diff'], '.3g')}"
-             + (f"  {result.get('diffs')}" if result.get("diffs") else ""),
-             f"  training      {number(result['torch_train_samples_per_s'], 'samples/s')} (PyTorch)"]
+             + (f"  {result.get('diffs')}" if result.get("diffs") else "")]
+    if result.get("train_batch"):
+        lines += [f"  training      batch {result['train_batch']} x {result['train_patch']}^2, {result['train_loss']} loss, Adam:",
+                  f"    PyTorch     {number(result['torch_train_samples_per_s'], 'samples/s')}",
+                  f"    Latent      {number(result['latent_train_samples_per_s'], 'samples/s')}"
+                  + ratio("latent_train_over_torch", "PyTorch's rate")]
     lines += [f"  note: {note}" for note in result["notes"]]
     return "\n".join(lines)
 

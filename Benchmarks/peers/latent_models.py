@@ -296,6 +296,7 @@ DENOISE_UNET_DEFAULTS = {
     "widths": [48, 96, 192],
     "encoderConvs": [1, 2, 3],
     "decoderConvs": [1, 1],
+    "negativeSlope": 0,
 }
 
 
@@ -305,15 +306,18 @@ def denoise_unet_spec(channels, **overrides):
 
 
 class ConvStage(nn.Module):
-    """3x3 convolutions, each followed by ReLU, at one resolution (Swift `ConvStage`)."""
+    """3x3 convolutions, each followed by (leaky) ReLU, at one resolution (Swift `ConvStage`);
+    `dilations` (one per convolution) widens them, with padding = dilation ("same")."""
 
-    def __init__(self, width, count):
+    def __init__(self, width, count, negative_slope=0.0, dilations=None):
         super().__init__()
-        self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=1) for _ in range(count))
+        self.negative_slope = negative_slope
+        dilations = dilations or [1] * count
+        self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=d, dilation=d) for d in dilations)
 
     def forward(self, x):
         for conv in self.convs:
-            x = F.relu(conv(x))
+            x = F.leaky_relu(conv(x), self.negative_slope)
         return x
 
 
@@ -323,17 +327,18 @@ class DenoiseUNet(nn.Module):
     x: [N, C, H, W] in [0, 1], H and W multiples of `total_stride` -> same shape.
     """
 
-    def __init__(self, channels, unshuffle, widths, encoder_convs, decoder_convs):
+    def __init__(self, channels, unshuffle, widths, encoder_convs, decoder_convs, negative_slope=0.0):
         super().__init__()
         self.channels = channels
         self.unshuffle = unshuffle
+        self.negative_slope = negative_slope
         packed = channels * unshuffle * unshuffle
         levels = len(widths)
         self.head = nn.Conv2d(packed, widths[0], 3, padding=1)
-        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i]) for i in range(levels))
+        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i], negative_slope) for i in range(levels))
         self.downs = nn.ModuleList(nn.Conv2d(widths[i], widths[i + 1], 2, stride=2) for i in range(levels - 1))
         self.ups = nn.ModuleList(nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in range(levels - 1))
-        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i]) for i in range(levels - 1))
+        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i], negative_slope) for i in range(levels - 1))
         self.tail = nn.Conv2d(widths[0], packed, 3, padding=1)
         self.total_stride = unshuffle * 2 ** (levels - 1)
 
@@ -345,15 +350,16 @@ class DenoiseUNet(nn.Module):
             height, width = x.shape[-2:]
             if height % self.total_stride or width % self.total_stride:
                 raise ValueError(f"input {height}x{width} is not a multiple of the stride {self.total_stride}")
-        h = F.relu(self.head(F.pixel_unshuffle(x, self.unshuffle)))
+        act = lambda t: F.leaky_relu(t, self.negative_slope)
+        h = act(self.head(F.pixel_unshuffle(x, self.unshuffle)))
         skips = []
         for encoder, down in zip(self.encoders, self.downs):
             h = encoder(h)
             skips.append(h)
-            h = F.relu(down(h))
+            h = act(down(h))
         h = self.encoders[-1](h)
         for level in reversed(range(len(self.ups))):
-            h = F.relu(self.ups[level](h)) + skips[level]
+            h = act(self.ups[level](h)) + skips[level]
             h = self.decoders[level](h)
         noise = F.pixel_shuffle(self.tail(h), self.unshuffle)
         return x - noise
@@ -391,7 +397,224 @@ def build_denoise_unet(spec):
         raise ValueError(f"denoise-unet: encoderConvs needs {len(widths)} non-negative integers, got {encoder_convs!r}")
     if not counts(decoder_convs, len(widths) - 1):
         raise ValueError(f"denoise-unet: decoderConvs needs {len(widths) - 1} non-negative integers, got {decoder_convs!r}")
-    return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs)
+    slope = spec["negativeSlope"]
+    if not (isinstance(slope, (int, float)) and not isinstance(slope, bool) and 0 <= slope < 1):
+        raise ValueError(f"denoise-unet: negativeSlope must be a number in [0, 1), got {slope!r}")
+    return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs, float(slope))
+
+
+# ---------------------------------------------------------------------------------------------
+# upscale-net (Sources/LatentModels/Upscale/UpscaleNet.swift, Sources/LatentTasks/Upscale/Upscaler.swift)
+
+UPSCALE_NET_DEFAULTS = {"features": 48, "code": 32, "mapping": 3}
+
+
+def upscale_net_spec(channels, scale, **overrides):
+    """A complete upscale-net architecture object, every key spelled out as Latent writes it."""
+    return {"kind": "upscale-net", "channels": channels, "scale": scale, **UPSCALE_NET_DEFAULTS, **overrides}
+
+
+def _keys_cubic(t, a=-0.5):
+    """Keys' cubic convolution kernel (a = -0.5, Pillow's BICUBIC)."""
+    x = abs(t)
+    if x < 1:
+        return ((a + 2) * x - (a + 3)) * x * x + 1
+    if x < 2:
+        return (((x - 5) * x + 8) * x - 4) * a
+    return 0.0
+
+
+def pillow_bicubic_matrix(size_in, size_out):
+    """[size_out, size_in] weights of Pillow's antialiased BICUBIC resize along one axis, computed
+    as Pillow (and Latent's `Resize`) do: centres at (o + 0.5) * scale, the kernel stretched by the
+    scale when shrinking, taps clipped at the border and renormalised to sum to 1."""
+    scale = size_in / size_out
+    filter_scale = max(scale, 1.0)
+    support = 2.0 * filter_scale
+    weights = np.zeros((size_out, size_in), np.float64)
+    for o in range(size_out):
+        center = (o + 0.5) * scale
+        first = max(int(center - support + 0.5), 0)  # int() truncates toward zero, like Pillow's C cast
+        last = min(int(center + support + 0.5), size_in)
+        taps = [_keys_cubic((first + k - center + 0.5) / filter_scale) for k in range(last - first)]
+        total = sum(taps)
+        for k, tap in enumerate(taps):
+            weights[o, first + k] = tap / total if total != 0 else tap
+    return torch.from_numpy(weights.astype(np.float32))
+
+
+def pillow_bicubic_resize(x, height, width):
+    """x: [N, C, H, W] -> [N, C, height, width], Pillow's BICUBIC on float images (not clamped)."""
+    rows = pillow_bicubic_matrix(x.shape[-2], height).to(x.dtype)
+    columns = pillow_bicubic_matrix(x.shape[-1], width).to(x.dtype)
+    return torch.einsum("oh,nchw,pw->ncop", rows, x, columns)
+
+
+class UpscaleNet(nn.Module):
+    """The upscaling autoencoder: bicubic(x) + detail(x).
+
+    detail: a 5x5 head to `features` channels, a 1x1 shrink to the `code`, `mapping` 3x3
+    convolutions on the code, a 1x1 expansion back to `features`, and a 3x3 convolution to
+    C * scale^2 channels pixel-shuffled to the output size (ReLU after every layer but the last).
+    x: [N, C, h, w] in [0, 1] -> [N, C, h * scale, w * scale].
+    """
+
+    def __init__(self, channels, scale, features, code, mapping):
+        super().__init__()
+        self.channels, self.scale = channels, scale
+        self.head = nn.Conv2d(channels, features, 5, padding=2)
+        self.shrink = nn.Conv2d(features, code, 1)
+        self.mapping = ConvStage(code, mapping)
+        self.expand = nn.Conv2d(code, features, 1)
+        self.upsample = nn.Conv2d(features, channels * scale * scale, 3, padding=1)
+        self.total_stride = 1
+
+    def detail(self, x):
+        h = F.relu(self.head(x))
+        h = self.mapping(F.relu(self.shrink(h)))
+        h = F.relu(self.expand(h))
+        return F.pixel_shuffle(self.upsample(h), self.scale)
+
+    def forward(self, x):
+        height, width = x.shape[-2] * self.scale, x.shape[-1] * self.scale
+        return pillow_bicubic_resize(x, height, width) + self.detail(x)
+
+
+@architecture("upscale-net")
+def build_upscale_net(spec):
+    known = {"kind", "channels", "scale", *UPSCALE_NET_DEFAULTS}
+    unknown = set(spec) - known
+    if unknown:
+        raise ValueError(f"upscale-net: unknown keys {sorted(unknown)}")
+    for key in ("channels", "scale"):
+        if key not in spec:
+            raise ValueError(f"upscale-net: \"{key}\" is required")
+    spec = {**UPSCALE_NET_DEFAULTS, **spec}
+    channels, scale = spec["channels"], spec["scale"]
+    features, code, mapping = spec["features"], spec["code"], spec["mapping"]
+    if channels not in (1, 3):
+        raise ValueError(f"upscale-net: channels must be 1 or 3, got {channels!r}")
+    if not (_is_int(scale) and 2 <= scale <= 8):
+        raise ValueError(f"upscale-net: scale must be an integer 2..8, got {scale!r}")
+    if not all(_is_int(v) and v > 0 for v in (features, code)):
+        raise ValueError(f"upscale-net: features and code must be positive integers, got {features!r}, {code!r}")
+    if not (_is_int(mapping) and mapping >= 0):
+        raise ValueError(f"upscale-net: mapping must be a non-negative integer, got {mapping!r}")
+    return UpscaleNet(channels, scale, features, code, mapping)
+
+
+# ---------------------------------------------------------------------------------------------
+# colorize-unet (Sources/LatentModels/Colorize/ColorizeNet.swift)
+
+COLORIZE_UNET_DEFAULTS = {
+    "unshuffle": 2,
+    "widths": [32, 64, 128, 256],
+    "encoderConvs": [1, 2, 2, 3],
+    "bottleneckDilations": [1, 2, 4],
+    "outputLevel": 1,
+    "decoderConvs": [1, 1],
+    "binSize": 10,
+    "temperature": 0.38,
+}
+
+
+class ColorizeUNet(nn.Module):
+    """L in, logits over ab bins out; `ab(logits)` is the annealed-mean readout.
+
+    forward(l): l = (L* - 50) / 50, [N, 1, H, W], H and W multiples of `total_stride`
+    -> logits [N, K, H / output_stride, W / output_stride]. The bin centres are not weights
+    (they live in the architecture JSON), so they are a plain attribute, not in the state_dict.
+    """
+
+    def __init__(self, unshuffle, widths, encoder_convs, dilations, output_level, decoder_convs, bins, temperature):
+        super().__init__()
+        top = len(widths) - 1
+        self.unshuffle, self.output_level, self.temperature = unshuffle, output_level, temperature
+        self.head = nn.Conv2d(unshuffle * unshuffle, widths[0], 3, padding=1)
+        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i], dilations=dilations if i == top else None)
+                                      for i in range(len(widths)))
+        self.downs = nn.ModuleList(nn.Conv2d(widths[i], widths[i + 1], 2, stride=2) for i in range(top))
+        self.ups = nn.ModuleList(nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in range(output_level, top))
+        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i - output_level]) for i in range(output_level, top))
+        self.classifier = nn.Conv2d(widths[output_level], len(bins), 1)
+        self.bins = torch.tensor(bins, dtype=torch.float32)  # [K, 2]
+        self.total_stride = unshuffle * 2 ** top
+        self.output_stride = unshuffle * 2 ** output_level
+
+    def forward(self, l):
+        if not torch.jit.is_tracing():
+            height, width = l.shape[-2:]
+            if height % self.total_stride or width % self.total_stride:
+                raise ValueError(f"input {height}x{width} is not a multiple of the stride {self.total_stride}")
+        h = F.relu(self.head(F.pixel_unshuffle(l, self.unshuffle)))
+        skips = []
+        for encoder, down in zip(self.encoders, self.downs):
+            h = encoder(h)
+            skips.append(h)
+            h = F.relu(down(h))
+        h = self.encoders[-1](h)
+        for level in reversed(range(self.output_level, len(self.downs))):
+            j = level - self.output_level
+            h = F.relu(self.ups[j](h)) + skips[level]
+            h = self.decoders[j](h)
+        return self.classifier(h)
+
+    def ab(self, logits, temperature=None):
+        """Annealed mean: sum_k softmax(z / T)_k * bin_k -> [N, 2, h, w] (a*, b*)."""
+        p = F.softmax(logits / (temperature or self.temperature), dim=1)
+        return torch.einsum("nkhw,kc->nchw", p, self.bins)
+
+
+def colorize_unet_spec(bins, **overrides):
+    """A complete colorize-unet architecture object, every key spelled out as Latent writes it."""
+    return {"kind": "colorize-unet", "bins": bins, **COLORIZE_UNET_DEFAULTS, **overrides}
+
+
+def ab_gamut_bins(bin_size=10):
+    """The (a*, b*) bin centres Latent's ABGamut finds: bins of side `bin_size` hit by sRGB colours
+    (every channel level in steps of 3, plus 255), sorted by a then b; Latent's Lab (D65)."""
+    v = np.append(np.arange(0, 256, 3), 255) / 255.0
+    r, g, b = np.meshgrid(v, v, v, indexing="ij")
+    linear = [np.where(c <= 0.04045, c / 12.92, ((c + 0.055) / 1.055) ** 2.4) for c in (r, g, b)]
+    x = (0.4124564 * linear[0] + 0.3575761 * linear[1] + 0.1804375 * linear[2]) / 0.95047
+    y = 0.2126729 * linear[0] + 0.7151522 * linear[1] + 0.0721750 * linear[2]
+    z = (0.0193339 * linear[0] + 0.1191920 * linear[1] + 0.9503041 * linear[2]) / 1.08883
+    f = [np.where(t > 0.008856452, np.cbrt(t), t * 7.787037 + 0.13793103) for t in (x, y, z)]
+    a, bb = 500 * (f[0] - f[1]), 200 * (f[1] - f[2])
+    cells = sorted(set(zip(np.round(a / bin_size).astype(int).ravel().tolist(), np.round(bb / bin_size).astype(int).ravel().tolist())))
+    return [[float(i * bin_size), float(j * bin_size)] for i, j in cells]
+
+
+@architecture("colorize-unet")
+def build_colorize_unet(spec):
+    known = {"kind", "bins", *COLORIZE_UNET_DEFAULTS}
+    unknown = set(spec) - known
+    if unknown:
+        raise ValueError(f"colorize-unet: unknown keys {sorted(unknown)}")
+    if "bins" not in spec:
+        raise ValueError("colorize-unet: \"bins\" is required")
+    spec = {**COLORIZE_UNET_DEFAULTS, **spec}
+    widths, encoder_convs, dilations = spec["widths"], spec["encoderConvs"], spec["bottleneckDilations"]
+    output_level, decoder_convs, bins = spec["outputLevel"], spec["decoderConvs"], spec["bins"]
+    if not (isinstance(widths, list) and widths and all(_is_int(w) and w > 0 for w in widths)):
+        raise ValueError(f"colorize-unet: widths must be a non-empty list of positive integers, got {widths!r}")
+    if not (_is_int(spec["unshuffle"]) and spec["unshuffle"] >= 1):
+        raise ValueError(f"colorize-unet: unshuffle must be a positive integer, got {spec['unshuffle']!r}")
+    if not (isinstance(encoder_convs, list) and len(encoder_convs) == len(widths) and all(_is_int(c) and c >= 0 for c in encoder_convs)):
+        raise ValueError(f"colorize-unet: encoderConvs needs {len(widths)} non-negative integers, got {encoder_convs!r}")
+    if not (isinstance(dilations, list) and len(dilations) == encoder_convs[-1] and all(_is_int(d) and d > 0 for d in dilations)):
+        raise ValueError(f"colorize-unet: bottleneckDilations needs {encoder_convs[-1]} positive integers, got {dilations!r}")
+    if not (_is_int(output_level) and 0 <= output_level < len(widths)):
+        raise ValueError(f"colorize-unet: outputLevel must be in 0..{len(widths) - 1}, got {output_level!r}")
+    if not (isinstance(decoder_convs, list) and len(decoder_convs) == len(widths) - 1 - output_level
+            and all(_is_int(c) and c >= 0 for c in decoder_convs)):
+        raise ValueError(f"colorize-unet: decoderConvs needs {len(widths) - 1 - output_level} non-negative integers, got {decoder_convs!r}")
+    if not (isinstance(bins, list) and len(bins) >= 2 and all(isinstance(c, list) and len(c) == 2 for c in bins)):
+        raise ValueError("colorize-unet: bins must be a list of at least two [a, b] pairs")
+    if not spec["temperature"] > 0:
+        raise ValueError(f"colorize-unet: temperature must be positive, got {spec['temperature']!r}")
+    return ColorizeUNet(spec["unshuffle"], widths, encoder_convs, dilations, output_level, decoder_convs, bins,
+                        float(spec["temperature"]))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -158,6 +158,54 @@ class PNGReaderTest(unittest.TestCase):
             np.testing.assert_array_equal(compare.read_png(path)[0], values.astype(np.float32) / 65535)
 
 
+class UpscaleNetTest(unittest.TestCase):
+    """upscale-net: strict round trip, output size, and the bicubic base against Pillow itself."""
+
+    def test_round_trips_strictly_and_upscales(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "upscale.safetensors")
+            spec = latent_models.upscale_net_spec(1, 2)
+            written = latent_models.write_random_model(path, spec, seed=4)
+            loaded = latent_models.load_model(path)
+            self.assertEqual(loaded.kind, "upscale-net")
+            self.assertEqual(loaded.metadata["latent.architecture"],
+                             '{"channels":1,"code":32,"features":48,"kind":"upscale-net","mapping":3,"scale":2}')
+            self.assertEqual(sorted(loaded.module.state_dict()), sorted(written.state_dict()))
+            self.assertIn("mapping.convs.2.weight", loaded.module.state_dict())
+            self.assertEqual(tuple(loaded.module.state_dict()["upsample.weight"].shape), (4, 48, 3, 3))
+            x = torch.rand(2, 1, 7, 9)
+            with torch.no_grad():
+                y = loaded.module(x)
+                self.assertEqual(tuple(y.shape), (2, 1, 14, 18))
+                self.assertTrue(torch.equal(y, written.eval()(x)))
+
+    def test_bicubic_base_is_pillows(self):
+        from PIL import Image
+        rng = np.random.default_rng(3)
+        for (h, w), (oh, ow) in [((7, 9), (14, 18)), ((5, 6), (20, 24)), ((12, 10), (6, 5)), ((11, 13), (33, 39))]:
+            plane = rng.random((h, w), dtype=np.float32)
+            expected = np.asarray(Image.fromarray(plane, mode="F").resize((ow, oh), Image.BICUBIC))
+            got = latent_models.pillow_bicubic_resize(torch.from_numpy(plane)[None, None], oh, ow)[0, 0].numpy()
+            np.testing.assert_allclose(got, expected, atol=2e-6, err_msg=f"{h}x{w} -> {oh}x{ow}")
+
+    def test_zero_detail_is_bicubic(self):
+        module = latent_models.build_model(latent_models.upscale_net_spec(3, 4, features=8, code=8, mapping=1))
+        with torch.no_grad():
+            module.upsample.weight.zero_()
+            module.upsample.bias.zero_()
+            x = torch.rand(1, 3, 5, 6)
+            np.testing.assert_allclose(module(x).numpy(), latent_models.pillow_bicubic_resize(x, 20, 24).numpy(), atol=0)
+
+    def test_schema_is_checked(self):
+        for spec, message in [({"kind": "upscale-net", "channels": 1}, "scale"),
+                              ({"kind": "upscale-net", "channels": 2, "scale": 2}, "channels"),
+                              ({"kind": "upscale-net", "channels": 1, "scale": 1}, "scale"),
+                              ({"kind": "upscale-net", "channels": 1, "scale": 2, "code": 0}, "positive"),
+                              ({"kind": "upscale-net", "channels": 1, "scale": 2, "depth": 3}, "unknown keys")]:
+            with self.assertRaisesRegex(ValueError, message):
+                latent_models.build_model(spec)
+
+
 class GenerativeModelsTest(unittest.TestCase):
     """vae, ae and gan builders: strict round trips, shapes, and Latent's random codes."""
 
@@ -207,6 +255,8 @@ import numpy as np, torch
 from PIL import Image
 sys.path.insert(0, %r)
 import latent_models
+if sys.argv[1:] == ["models", "--json"]:
+    sys.exit(0)  # lists no models: compare.py then pads with no tile margin
 _, command, input_png, _, output_dir, _, model_path, _, depth = sys.argv
 assert command == "denoise" and depth == "16", sys.argv
 pixels = np.asarray(Image.open(input_png), dtype=np.float32) / 255
@@ -222,6 +272,64 @@ header = struct.pack(">IIBBBBB", width, height, 16, 0 if channels == 1 else 2, 0
 with open(os.path.join(output_dir, "denoised.png"), "wb") as f:
     f.write(b"\\x89PNG\\r\\n\\x1a\\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b""))
 """
+
+# Stands in for `LatentBenchmarks infer MODEL IMAGE ...` and `LatentBenchmarks train-step MODEL
+# --batch B --patch P ...`: checks that compare.py asks for the batch and patch it gives PyTorch
+# and answers with recognisable numbers.
+FAKE_BENCHMARKS = """#!/usr/bin/python3
+import json, sys
+arguments = sys.argv[1:]
+tool = arguments[0]
+options = {word: arguments[i + 1] for i, word in enumerate(arguments[:-1]) if word.startswith("--")}
+assert arguments[-1] == "--json", arguments
+if tool == "infer":
+    print(json.dumps({"latent_ms_per_mp": 123.5}))
+elif tool == "train-step":
+    assert options["--batch"] == "2" and options["--patch"] == "32" and options["--threads"] == "2", arguments
+    print(json.dumps({"train_samples_per_s": 4.25, "train_batch": 2, "train_patch": 32}))
+else:
+    sys.exit(f"unexpected tool {tool}")
+"""
+
+
+class ColorizeModelTest(unittest.TestCase):
+    def test_gamut_bins(self):
+        bins = latent_models.ab_gamut_bins(10)
+        self.assertEqual(len(bins), 261)  # Swift's ABGamut finds the same (ColorizeTests)
+        self.assertIn([0.0, 0.0], bins)
+        self.assertEqual(len(latent_models.ab_gamut_bins(20)), 76)
+
+    def test_colorize_unet_round_trips_and_reads_out(self):
+        with tempfile.TemporaryDirectory() as directory:
+            path = os.path.join(directory, "colorize.safetensors")
+            bins = [[-10.0, 0.0], [10.0, 0.0], [0.0, -10.0], [0.0, 10.0]]
+            spec = latent_models.colorize_unet_spec(bins, widths=[8, 16, 16], encoderConvs=[1, 1, 2],
+                                                    bottleneckDilations=[1, 2], decoderConvs=[1])
+            written = latent_models.write_random_model(path, spec, seed=2)
+            loaded = latent_models.load_model(path)
+            self.assertEqual(loaded.kind, "colorize-unet")
+            self.assertEqual(set(loaded.module.state_dict()), set(written.state_dict()))
+            x = torch.rand(2, 1, 16, 24) * 2 - 1
+            with torch.no_grad():
+                logits = loaded.module(x)
+                self.assertEqual(tuple(logits.shape), (2, 4, 4, 6))
+                self.assertTrue(torch.equal(logits, written.eval()(x)))
+                ab = loaded.module.ab(logits)
+            self.assertEqual(tuple(ab.shape), (2, 2, 4, 6))
+            self.assertTrue(bool(((ab[:, 0].abs() + ab[:, 1].abs()) <= 10 + 1e-4).all()))
+            # T = 1 is the plain mean of the bins under softmax(logits).
+            p = torch.softmax(logits, 1)
+            self.assertTrue(torch.allclose(loaded.module.ab(logits, 1.0)[:, 0], 10 * (p[:, 1] - p[:, 0]), atol=1e-5))
+            with self.assertRaisesRegex(ValueError, "multiple of the stride 8"):
+                loaded.module(torch.rand(1, 1, 12, 16))
+
+    def test_colorize_schema_is_checked(self):
+        bins = [[0.0, 0.0], [10.0, 0.0]]
+        for overrides, message in [({"bottleneckDilations": [1, 2]}, "bottleneckDilations"),
+                                   ({"decoderConvs": [1]}, "decoderConvs"), ({"extra": 1}, "unknown keys"),
+                                   ({"bins": [[0.0, 0.0]]}, "bins")]:
+            with self.assertRaisesRegex(ValueError, message):
+                latent_models.build_model({**latent_models.colorize_unet_spec(bins), **overrides})
 
 
 class CompressModelsTest(unittest.TestCase):
@@ -291,19 +399,27 @@ class CompareWithFakeLatentTest(unittest.TestCase):
             with open(binary, "w") as f:
                 f.write(FAKE_LATENT % HERE)
             os.chmod(binary, 0o755)
+            benchmarks = os.path.join(directory, "LatentBenchmarks")
+            with open(benchmarks, "w") as f:
+                f.write(FAKE_BENCHMARKS)
+            os.chmod(benchmarks, 0o755)
             model_path = os.path.join(directory, "gray.safetensors")
             latent_models.write_random_model(model_path, latent_models.denoise_unet_spec(1, widths=[8, 16, 32]), seed=5)
             printed = io.StringIO()
             with contextlib.redirect_stdout(printed):
-                status = compare.main([model_path, "--latent", binary, "--size", "64", "--runs", "1",
+                status = compare.main([model_path, "--latent", binary, "--benchmarks", benchmarks, "--size", "64", "--runs", "1",
                                        "--warmup", "0", "--latent-warmup", "0", "--train-steps", "1",
                                        "--train-batch", "2", "--train-patch", "32", "--json"])
             result = json.loads(printed.getvalue())
             self.assertEqual(status, 0, result)
             self.assertEqual(set(result["diffs"]), {"torch-ort", "torch-latent", "ort-latent"})
             self.assertLessEqual(result["diffs"]["torch-latent"], 1 / 65535)  # only 16-bit rounding
-            for key in ("latent_ms_per_mp", "torch_ms_per_mp", "ort_ms_per_mp", "torch_train_samples_per_s"):
+            for key in ("latent_cli_ms_per_mp", "torch_ms_per_mp", "ort_ms_per_mp", "torch_train_samples_per_s"):
                 self.assertGreater(result[key], 0, key)
+            self.assertEqual(result["latent_ms_per_mp"], 123.5)
+            self.assertAlmostEqual(result["latent_over_torch"], 123.5 / result["torch_ms_per_mp"])
+            self.assertEqual((result["train_batch"], result["train_patch"], result["train_loss"]), (2, 32, "charbonnier"))
+            self.assertEqual(result["latent_train_samples_per_s"], 4.25)
 
 
 if __name__ == "__main__":

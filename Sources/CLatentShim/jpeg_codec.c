@@ -299,7 +299,18 @@ int latent_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, i
 
 // MARK: - Decoding to planar floats
 
-int latent_jpeg_reader_decode_planar(latent_jpeg_reader *reader, float *planes, size_t count) {
+enum { PLANAR_STRIP = 16 };  // rows per jpeg_read_scanlines call (libjpeg-turbo's largest MCU row)
+
+size_t latent_jpeg_reader_planar_scratch_size(const latent_jpeg_reader *reader) {
+    if (!reader->header_read) return 0;
+    const latent_jpeg_header *h = &reader->header;
+    size_t row_bytes = (size_t)h->width * h->out_channels;
+    // CMYK goes through the byte path (which converts to RGB) for the whole image.
+    return row_bytes * (reader->cinfo.out_color_space == JCS_CMYK ? h->height : PLANAR_STRIP);
+}
+
+int latent_jpeg_reader_decode_planar(latent_jpeg_reader *reader, float *planes, size_t count,
+                                     uint8_t *scratch, size_t scratch_size) {
     j_decompress_ptr cinfo = &reader->cinfo;
     if (!reader->header_read) {
         snprintf(reader->errors.error, MESSAGE_CAPACITY, "header not read");
@@ -312,38 +323,31 @@ int latent_jpeg_reader_decode_planar(latent_jpeg_reader *reader, float *planes, 
         snprintf(reader->errors.error, MESSAGE_CAPACITY, "output buffer size mismatch");
         return LATENT_ERR_ARGUMENT;
     }
+    if (!scratch || scratch_size < latent_jpeg_reader_planar_scratch_size(reader)) {
+        snprintf(reader->errors.error, MESSAGE_CAPACITY, "scratch buffer too small");
+        return LATENT_ERR_ARGUMENT;
+    }
     if (cinfo->out_color_space == JCS_CMYK) {
         // Rare: reuse the byte path (which converts CMYK → RGB), then convert to floats.
-        uint8_t *pixels = malloc(row_bytes * h->height);
-        if (!pixels) { snprintf(reader->errors.error, MESSAGE_CAPACITY, "out of memory"); return LATENT_ERR_NOMEM; }
-        int code = latent_jpeg_reader_decode(reader, pixels, row_bytes * h->height);
-        if (code == LATENT_OK) latent_interleaved_u8_to_planar(pixels, h->out_channels, plane_size, planes, plane_size, 0);
-        free(pixels);
+        int code = latent_jpeg_reader_decode(reader, scratch, row_bytes * h->height);
+        if (code == LATENT_OK) latent_interleaved_u8_to_planar(scratch, h->out_channels, plane_size, planes, plane_size, 0);
         return code;
     }
-    enum { STRIP = 16 };
-    JSAMPLE *volatile strip = malloc(row_bytes * STRIP);
-    if (!strip) { snprintf(reader->errors.error, MESSAGE_CAPACITY, "out of memory"); return LATENT_ERR_NOMEM; }
-    if (setjmp(reader->errors.jump)) {
-        free(strip);
-        return jpeg_failure_code(reader);
-    }
+    if (setjmp(reader->errors.jump)) return jpeg_failure_code(reader);
     jpeg_start_decompress(cinfo);
     if (cinfo->output_width != h->width || cinfo->output_height != h->height) {
-        free(strip);
         snprintf(reader->errors.error, MESSAGE_CAPACITY, "unexpected output size");
         return LATENT_ERR_CORRUPT;
     }
-    JSAMPROW rows[STRIP];
-    for (int i = 0; i < STRIP; i++) rows[i] = strip + (size_t)i * row_bytes;
+    JSAMPROW rows[PLANAR_STRIP];
+    for (int i = 0; i < PLANAR_STRIP; i++) rows[i] = scratch + (size_t)i * row_bytes;
     while (cinfo->output_scanline < cinfo->output_height) {
         size_t first = cinfo->output_scanline;
         JDIMENSION want = cinfo->output_height - cinfo->output_scanline;
-        JDIMENSION got = jpeg_read_scanlines(cinfo, rows, want < STRIP ? want : STRIP);
-        latent_interleaved_u8_to_planar(strip, h->out_channels, (size_t)got * h->width, planes, plane_size,
+        JDIMENSION got = jpeg_read_scanlines(cinfo, rows, want < PLANAR_STRIP ? want : PLANAR_STRIP);
+        latent_interleaved_u8_to_planar(scratch, h->out_channels, (size_t)got * h->width, planes, plane_size,
                                         first * h->width);
     }
     jpeg_abort_decompress(cinfo);
-    free(strip);
     return LATENT_OK;
 }

@@ -283,7 +283,16 @@ int latent_png_encode(const void *pixels, uint32_t width, uint32_t height, int c
 
 // MARK: - Decoding to planar floats
 
-int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, size_t count) {
+size_t latent_png_reader_planar_scratch_size(const latent_png_reader *reader) {
+    if (!reader->header_read) return 0;
+    const latent_png_header *h = &reader->header;
+    size_t row_bytes = (size_t)h->width * h->out_channels * (size_t)(h->out_bit_depth / 8);
+    // Adam7 passes revisit every row: the whole image is decoded first, then converted.
+    return h->interlaced ? row_bytes * h->height : row_bytes;
+}
+
+int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, size_t count,
+                                    void *scratch, size_t scratch_size) {
     if (!reader->header_read) {
         snprintf(reader->error, MESSAGE_CAPACITY, "header not read");
         return LATENT_ERR_ARGUMENT;
@@ -295,26 +304,24 @@ int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, si
         snprintf(reader->error, MESSAGE_CAPACITY, "output buffer size mismatch");
         return LATENT_ERR_ARGUMENT;
     }
+    if (!scratch || scratch_size < latent_png_reader_planar_scratch_size(reader)) {
+        snprintf(reader->error, MESSAGE_CAPACITY, "scratch buffer too small");
+        return LATENT_ERR_ARGUMENT;
+    }
     size_t row_bytes = (size_t)h->width * h->out_channels * bytes_per_sample;
     if (h->interlaced) {
-        // Adam7 passes revisit every row: decode the whole image, then convert.
-        uint8_t *pixels = malloc(row_bytes * h->height);
-        if (!pixels) { snprintf(reader->error, MESSAGE_CAPACITY, "out of memory"); return LATENT_ERR_NOMEM; }
-        int code = latent_png_reader_decode(reader, pixels, row_bytes * h->height);
+        int code = latent_png_reader_decode(reader, scratch, row_bytes * h->height);
         if (code == LATENT_OK) {
             if (bytes_per_sample == 2)
-                latent_interleaved_u16_to_planar((const uint16_t *)pixels, h->out_channels, plane_size, planes, plane_size, 0);
+                latent_interleaved_u16_to_planar((const uint16_t *)scratch, h->out_channels, plane_size, planes, plane_size, 0);
             else
-                latent_interleaved_u8_to_planar(pixels, h->out_channels, plane_size, planes, plane_size, 0);
+                latent_interleaved_u8_to_planar(scratch, h->out_channels, plane_size, planes, plane_size, 0);
         }
-        free(pixels);
         return code;
     }
-    uint8_t *row = malloc(row_bytes);
-    if (!row) { snprintf(reader->error, MESSAGE_CAPACITY, "out of memory"); return LATENT_ERR_NOMEM; }
+    uint8_t *row = scratch;
     volatile int rows_done = 0;
     if (setjmp(png_jmpbuf(reader->png))) {
-        free(row);
         if (rows_done) {
             char message[MESSAGE_CAPACITY + 32];
             snprintf(message, sizeof message, "after image data: %s", reader->error);
@@ -333,6 +340,5 @@ int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, si
     }
     rows_done = 1;
     png_read_end(reader->png, NULL);
-    free(row);
     return LATENT_OK;
 }

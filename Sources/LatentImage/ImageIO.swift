@@ -1,4 +1,9 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Reading and writing files: format by magic bytes on read, by the caller's choice on write.
 extension Image {
@@ -102,6 +107,48 @@ enum FileBytes {
         }
     }
 
+    /// Reads the whole file into `buffer` (grown when too small, never shrunk, so that reading
+    /// many files in a row reuses its memory); returns the file's size.
+    static func read(_ path: String, into buffer: inout [UInt8]) throws -> Int {
+        guard let handle = FileHandle(forReadingAtPath: path) else {
+            throw ImageError.io(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot open file" : "no such file")
+        }
+        defer { try? handle.close() }
+        let descriptor = handle.fileDescriptor
+        var status = stat()
+        guard fstat(descriptor, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG else {
+            // Not a regular file (a pipe, a device): no size to read into; read it whole.
+            buffer = try read(path)
+            return buffer.count
+        }
+        let size = Int(status.st_size)
+        if buffer.count < size + 1 {
+            buffer = []
+            buffer = [UInt8](repeating: 0, count: size + 1)  // + 1: a file that grew shows up as more than `size`
+        }
+        var total = 0
+        let failure: Int32? = buffer.withUnsafeMutableBytes { raw in
+            while total < raw.count {
+                let got = systemRead(descriptor, raw.baseAddress! + total, raw.count - total)
+                if got == 0 { return nil }
+                if got < 0 {
+                    if errno == EINTR { continue }
+                    return errno
+                }
+                total += got
+            }
+            return nil
+        }
+        if let failure {
+            throw ImageError.io(path: path, reason: "cannot read: \(String(cString: strerror(failure)))")
+        }
+        if total > size {
+            buffer = try read(path)  // it grew while being read: take all of it
+            return buffer.count
+        }
+        return total
+    }
+
     static func readPrefix(_ path: String, count: Int) throws -> (bytes: [UInt8], isWholeFile: Bool) {
         guard let handle = FileHandle(forReadingAtPath: path) else {
             throw ImageError.io(path: path, reason: FileManager.default.fileExists(atPath: path) ? "cannot open file" : "no such file")
@@ -115,4 +162,9 @@ enum FileBytes {
             throw ImageError.io(path: path, reason: "cannot read: \(error.localizedDescription)")
         }
     }
+}
+
+/// read(2), named apart from `FileBytes.read`.
+private func systemRead(_ descriptor: Int32, _ buffer: UnsafeMutableRawPointer, _ count: Int) -> Int {
+    read(descriptor, buffer, count)
 }

@@ -27,26 +27,21 @@ public enum JPEGCodec {
     }
 
     public static func readHeader(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits = .default) throws -> ImageHeader {
-        try withReader(bytes, limits: limits) { _, header in header }
+        try Reader.readHeader(bytes, limits: limits)
     }
 
     /// Decoded interleaved 8-bit samples as libjpeg delivers them (stored orientation).
     public static func decodeInterleaved(_ bytes: UnsafeRawBufferPointer,
                                          limits: ImageLimits = .default) throws -> InterleavedPixels {
-        try withReader(bytes, limits: limits) { reader, header in try decodePixels(reader, header) }
+        try Reader.decodeInterleaved(bytes, limits: limits)
     }
 
     /// Decodes to a planar Float image (value / 255), EXIF orientation applied. A truncated file
-    /// yields what is there, with a warning in `Image.warnings`.
+    /// yields what is there, with a warning in `Image.warnings`. (To decode many images in a
+    /// row, `DecodeBuffers` reuses the memory.)
     public static func decode(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits = .default) throws -> Image {
-        try withReader(bytes, limits: limits) { reader, header in
-            var image = try decodePlanar(reader, header)
-            image.sourceBitDepth = 8
-            image.sourceOrientation = header.orientation
-            image.iccProfile = header.iccProfile
-            image.sourceFormat = .jpeg
-            return Orientation.apply(header.orientation, to: image)
-        }
+        var storage = DecodeStorage()
+        return try Reader.decodeImage(bytes, limits: limits, storage: &storage)
     }
 
     /// Encodes a gray or RGB image (round(v·255), clamped). Alpha cannot be stored in JPEG:
@@ -65,85 +60,50 @@ public enum JPEGCodec {
             SampleConversion.interleaved(fromPlanar: $0, channels: image.channelCount,
                                          pixelCount: image.pixelCount, as: UInt8.self)
         }
-        var output: UnsafeMutablePointer<UInt8>?
-        var outputSize = 0
-        var message = [CChar](repeating: 0, count: 512)
-        let icc = image.iccProfile ?? []
-        let code = interleaved.withUnsafeBufferPointer { pixels in
-            icc.withUnsafeBufferPointer { profile in
+        return try ShimResult.encoded(format: .jpeg, icc: image.iccProfile) { icc, iccCount, output, outputSize, message, capacity in
+            interleaved.withUnsafeBufferPointer { pixels in
                 latent_jpeg_encode(pixels.baseAddress, UInt32(image.width), UInt32(image.height),
                                    Int32(image.channelCount), Int32(options.quality),
                                    options.subsampling == .s420 ? 1 : 0, options.progressive ? 1 : 0,
-                                   icc.isEmpty ? nil : profile.baseAddress, icc.count,
-                                   &output, &outputSize, &message, message.count)
+                                   icc, iccCount, output, outputSize, message, capacity)
             }
         }
-        guard code == LATENT_OK, let output else {
-            throw ImageError.invalidArgument(path: nil, reason: "JPEG encoding failed: \(String(cString: message))")
-        }
-        defer { latent_free(output) }
-        return Array(UnsafeBufferPointer(start: output, count: outputSize))
     }
 
     // MARK: - Internals
 
-    private static func withReader<R>(_ bytes: UnsafeRawBufferPointer, limits: ImageLimits,
-                                      _ body: (OpaquePointer, ImageHeader) throws -> R) throws -> R {
-        guard ImageFormat.sniff(bytes) == .jpeg else { throw ImageError.unsupportedFormat(path: nil) }
-        guard let reader = latent_jpeg_reader_create(bytes.bindMemory(to: UInt8.self).baseAddress, bytes.count) else {
-            throw ImageError.unsupportedFeature(path: nil, reason: "out of memory")
+    /// libjpeg-turbo behind the shim's reader calls.
+    enum Reader: ShimReader {
+        static let format = ImageFormat.jpeg
+        static func create(_ bytes: UnsafePointer<UInt8>?, _ count: Int) -> OpaquePointer? { latent_jpeg_reader_create(bytes, count) }
+        static func destroy(_ reader: OpaquePointer) { latent_jpeg_reader_destroy(reader) }
+        static func emptyHeader() -> latent_jpeg_header { latent_jpeg_header() }
+        static func readHeader(_ reader: OpaquePointer, _ header: inout latent_jpeg_header) -> Int32 {
+            latent_jpeg_reader_read_header(reader, &header)
         }
-        defer { latent_jpeg_reader_destroy(reader) }
-        var raw = latent_jpeg_header()
-        let code = latent_jpeg_reader_read_header(reader, &raw)
-        guard code == LATENT_OK else { throw error(code, reader) }
-        try limits.check(width: Int(raw.width), height: Int(raw.height))
-        let exif = raw.exif.map { Array(UnsafeBufferPointer(start: $0, count: raw.exif_size)) }
-        let orientation = exif.flatMap { EXIF.orientation(tiff: $0) } ?? 1
-        let display = Orientation.displaySize(width: Int(raw.width), height: Int(raw.height), orientation: orientation)
-        // libjpeg J_COLOR_SPACE values: 1 gray, 2 RGB, 3 YCbCr, 4 CMYK, 5 YCCK.
-        let colorModels = [1: "gray", 2: "RGB", 3: "YCbCr", 4: "CMYK", 5: "YCCK"]
-        let header = ImageHeader(
-            format: .jpeg, width: display.width, height: display.height,
-            storedWidth: Int(raw.width), storedHeight: Int(raw.height),
-            layout: raw.out_channels == 1 ? .gray : .rgb, bitDepth: 8,
-            colorModel: colorModels[Int(raw.color_space)] ?? "unknown", orientation: orientation,
-            isProgressive: raw.progressive != 0,
-            iccProfile: raw.icc.map { Array(UnsafeBufferPointer(start: $0, count: raw.icc_size)) })
-        return try body(reader, header)
-    }
-
-    /// Decodes straight into planar floats (converted strip by strip in C while still in cache).
-    private static func decodePlanar(_ reader: OpaquePointer, _ header: ImageHeader) throws -> Image {
-        let count = header.storedWidth * header.storedHeight * header.layout.channelCount
-        var code: Int32 = 0
-        let samples = [Float](largeBufferCount: count) { buffer in
-            code = latent_jpeg_reader_decode_planar(reader, buffer.baseAddress, count)
+        static func decode(_ reader: OpaquePointer, _ pixels: UnsafeMutableRawPointer?, _ byteCount: Int) -> Int32 {
+            latent_jpeg_reader_decode(reader, pixels?.assumingMemoryBound(to: UInt8.self), byteCount)
         }
-        guard code == LATENT_OK else { throw error(code, reader) }
-        let warnings = String(cString: latent_jpeg_reader_warnings(reader))
-        return Image(width: header.storedWidth, height: header.storedHeight, layout: header.layout, samples: samples,
-                     warnings: warnings.isEmpty ? [] : warnings.split(separator: "\n").map(String.init))
-    }
+        static func planarScratchSize(_ reader: OpaquePointer) -> Int { latent_jpeg_reader_planar_scratch_size(reader) }
+        static func decodePlanar(_ reader: OpaquePointer, _ planes: UnsafeMutablePointer<Float>?, _ count: Int,
+                                 _ scratch: UnsafeMutableRawPointer?, _ scratchSize: Int) -> Int32 {
+            latent_jpeg_reader_decode_planar(reader, planes, count, scratch?.assumingMemoryBound(to: UInt8.self), scratchSize)
+        }
+        static func errorMessage(_ reader: OpaquePointer) -> String { String(cString: latent_jpeg_reader_error(reader)) }
+        static func warnings(_ reader: OpaquePointer) -> String { String(cString: latent_jpeg_reader_warnings(reader)) }
 
-    private static func decodePixels(_ reader: OpaquePointer, _ header: ImageHeader) throws -> InterleavedPixels {
-        let count = header.storedWidth * header.storedHeight * header.layout.channelCount
-        var data = [UInt8](largeBufferCount: count) { _ in }
-        let code = data.withUnsafeMutableBufferPointer { latent_jpeg_reader_decode(reader, $0.baseAddress, count) }
-        guard code == LATENT_OK else { throw error(code, reader) }
-        let warnings = String(cString: latent_jpeg_reader_warnings(reader))
-        return InterleavedPixels(width: header.storedWidth, height: header.storedHeight, layout: header.layout,
-                                 bitDepth: 8, data: data,
-                                 warnings: warnings.isEmpty ? [] : warnings.split(separator: "\n").map(String.init))
-    }
-
-    private static func error(_ code: Int32, _ reader: OpaquePointer) -> ImageError {
-        let message = String(cString: latent_jpeg_reader_error(reader))
-        switch Int(code) {
-        case Int(LATENT_ERR_TRUNCATED): return .truncated(path: nil, format: .jpeg, reason: message)
-        case Int(LATENT_ERR_UNSUPPORTED): return .unsupportedFeature(path: nil, reason: message)
-        case Int(LATENT_ERR_NOMEM): return .unsupportedFeature(path: nil, reason: "out of memory")
-        default: return .corrupt(path: nil, format: .jpeg, reason: message)
+        static func header(from raw: latent_jpeg_header, limits: ImageLimits) throws -> ImageHeader {
+            try limits.check(width: Int(raw.width), height: Int(raw.height))
+            let orientation = ShimResult.orientation(exif: raw.exif, raw.exif_size)
+            let display = Orientation.displaySize(width: Int(raw.width), height: Int(raw.height), orientation: orientation)
+            // libjpeg J_COLOR_SPACE values: 1 gray, 2 RGB, 3 YCbCr, 4 CMYK, 5 YCCK.
+            let colorModels = [1: "gray", 2: "RGB", 3: "YCbCr", 4: "CMYK", 5: "YCCK"]
+            return ImageHeader(
+                format: .jpeg, width: display.width, height: display.height,
+                storedWidth: Int(raw.width), storedHeight: Int(raw.height),
+                layout: raw.out_channels == 1 ? .gray : .rgb, bitDepth: 8,
+                colorModel: colorModels[Int(raw.color_space)] ?? "unknown", orientation: orientation,
+                isProgressive: raw.progressive != 0, iccProfile: ShimResult.bytes(raw.icc, raw.icc_size))
         }
     }
 }

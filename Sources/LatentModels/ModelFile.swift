@@ -71,9 +71,10 @@ public struct ModelFile {
 public struct ModelFileError: Error, CustomStringConvertible {
     public var path: String
     public var reason: String
+    public var description: String { "\(path): \(reason)" }
+
     public init(path: String, reason: String) {
         self.path = path
         self.reason = reason
     }
-    public var description: String { "\(path): \(reason)" }
 }

@@ -1,3 +1,4 @@
+import Foundation
 import XCTest
 import LatentTensor
 @testable import LatentModels
@@ -38,5 +39,35 @@ final class DenoiseUNetTests: XCTestCase {
         let a = DenoiserArchitecture(channels: 1, unshuffle: 2, widths: [16], encoderConvs: [2], decoderConvs: [])
         let expected = (2.0 * 9 * 4 * 16 + 2 * (2.0 * 9 * 16 * 16) + 2.0 * 9 * 16 * 4) / 4
         XCTAssertEqual(a.flopsPerPixel, expected, accuracy: 1e-9)
+    }
+
+    func testFilesWithoutNegativeSlopeMeanReLU() throws {
+        // v1 models were written before the field existed; they must keep loading as ReLU.
+        let v1 = #"{"channels":3,"decoderConvs":[1,1],"encoderConvs":[1,2,3],"kind":"denoise-unet","unshuffle":2,"widths":[48,96,192]}"#
+        let old = try JSONDecoder().decode(DenoiserArchitecture.self, from: Data(v1.utf8))
+        XCTAssertEqual(old.negativeSlope, 0)
+        XCTAssertEqual(old.activation, .relu)
+        let leaky = DenoiserArchitecture(channels: 1, negativeSlope: 0.1)
+        let decoded = try JSONDecoder().decode(DenoiserArchitecture.self, from: JSONEncoder().encode(leaky))
+        XCTAssertEqual(decoded, leaky)
+        XCTAssertEqual(decoded.activation, .leakyReLU(0.1))
+    }
+
+    func testNegativeSlopeReachesEveryActivation() {
+        // Same weights, two slopes: with every bias pushed negative, a ReLU network sees only
+        // zeros after the head and returns exactly its input (the tail bias is zeroed), while
+        // the leaky one still passes signal through every layer.
+        func model(_ slope: Float) -> DenoiseUNet {
+            let m = DenoiseUNet(DenoiserArchitecture(channels: 1, widths: [8, 16], encoderConvs: [1, 1], decoderConvs: [1], negativeSlope: slope), seed: 9)
+            for (name, p) in m.namedParameters() where name.hasSuffix("bias") {
+                p.withUnsafeMutableBufferPointer { $0.update(repeating: name.hasPrefix("tail") ? 0 : -100) }
+            }
+            return m
+        }
+        var rng = RandomSource(seed: 4)
+        let x = Tensor.uniform([1, 1, 8, 8], using: &rng)
+        XCTAssertEqual(Autograd.withoutGrad { model(0)(x) }.toArray(), x.toArray())
+        let leaky = Autograd.withoutGrad { model(0.1)(x) }.toArray()
+        XCTAssertGreaterThan(zip(leaky, x.toArray()).map { abs($0 - $1) }.max()!, 1e-3)
     }
 }

@@ -48,6 +48,15 @@ final class LossGradientTests: XCTestCase {
         checkGradients([normal([4, 6], std: 3, seed: 11)], tolerance: 5e-3) { Loss.binaryCrossEntropy(logits: $0[0], target: 0.9) }
     }
 
+    func testSoftCrossEntropy() {
+        var rng = RandomSource(seed: 16)
+        let targets = Tensor.uniform([2, 5, 2, 3], using: &rng).channelSoftmax()
+        let weights = Tensor.uniform([2, 1, 2, 3], low: 0.5, high: 2, using: &rng)
+        checkGradients([normal([2, 5, 2, 3], std: 2, seed: 17)], tolerance: 5e-3) {
+            Loss.softCrossEntropy(logits: $0[0], targets: targets, weights: weights)
+        }
+    }
+
     func testGaussianKL() {
         checkGradients([normal([4, 6], seed: 12), normal([4, 6], std: 0.5, seed: 13)], tolerance: 5e-3) {
             Loss.gaussianKL(mu: $0[0], logVariance: $0[1])

@@ -16,6 +16,11 @@ extension TorchParityCatalog {
         "exp": unary { $0.exp() },
         "log": unary { $0.log() },
         "softplus": unary { $0.softplus() },
+        "softmax_dim1_t0.38": { f in
+            let t = try f.float("temperature")
+            XCTAssertEqual(try f.int("dim"), 1)
+            try f.checkForwardAndBackward { i, _ in i[0].channelSoftmax(temperature: t) }
+        },
         "add": binary(+),
         "mul": binary(*),
         "add_broadcast": { f in

@@ -23,6 +23,9 @@ extension TorchParityCatalog {
             let rho = try f.float("rho")
             try f.checkForwardAndBackward { i, _ in Loss.sparsityKL(activations: i[0].sigmoid(), target: rho) }
         },
+        "soft_cross_entropy_weighted": { f in
+            try f.checkForwardAndBackward { i, _ in Loss.softCrossEntropy(logits: i[0], targets: i[1], weights: i[2]) }
+        },
         "gan_discriminator_loss": { f in
             let real = try f.float("real_target")
             XCTAssertEqual(try f.float("fake_target"), 0)

@@ -52,6 +52,36 @@ final class BatchRunnerTests: XCTestCase {
         XCTAssertEqual(try BatchFixtures.snapshot(input), before, "inputs must be byte-identical afterwards")
     }
 
+    /// Decoding into recycled memory while the previous image is still being processed must not
+    /// touch it: outputs equal processing each file on its own, and the memory is really reused.
+    func testDecodedImagesAreRecycledWithoutChangingResults() throws {
+        let root = try BatchFixtures.temporaryFolder("batch-recycle")
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        try FileManager.default.createDirectory(atPath: root + "/in", withIntermediateDirectories: true)
+        for i in 0..<6 {
+            try BatchFixtures.image(width: 48, height: 40, layout: .rgb, seed: 10 + i).write(to: root + "/in/\(i).png")
+        }
+        let task = DenoiseBatch.task(gray: BatchFixtures.denoiser(channels: 1), color: BatchFixtures.denoiser(channels: 3),
+                                     tileSize: nil, activationBudget: 64 << 20)
+        for threads in [1, 2] {
+            var configuration = BatchConfiguration(inputs: [root + "/in"], naming: OutputNaming(folder: root + "/out\(threads)"))
+            configuration.threads = threads
+            let runner = BatchRunner(configuration: configuration, task: task, observer: RecordingObserver())
+            XCTAssertEqual(try runner.run().done, 6)
+            let counts = runner.decodeCounts
+            XCTAssertEqual(counts.copied, 0, "\(threads) threads: a recycled buffer was still shared")
+            XCTAssertLessThanOrEqual(counts.allocated, 2, "\(threads) threads")
+            XCTAssertEqual(counts.reused + counts.allocated, 6)
+            for i in 0..<6 {
+                guard case .image(let expected) = try task.process(try Image(contentsOf: root + "/in/\(i).png"), progress: { _ in }) else {
+                    return XCTFail("expected an image")
+                }
+                XCTAssertEqual(try Image(contentsOf: root + "/out\(threads)/\(i).png"),
+                               try Image.decode(try expected.encoded(as: .png)), "\(threads) threads, file \(i)")
+            }
+        }
+    }
+
     func testAlphaToJPEGGoesToPNGWithANote() throws {
         let root = try BatchFixtures.temporaryFolder("alpha")
         defer { try? FileManager.default.removeItem(atPath: root) }

@@ -205,4 +205,14 @@ final class GenerativeTasksTests: XCTestCase {
         let first = emoji.values(0)
         XCTAssertEqual(first[0], 1, accuracy: 0.02, "emoji corners are transparent, so white after compositing")
     }
+
+    func testHoldOutSplitPartitionsTheFilesTheSameWayEachTime() {
+        let files = (0..<23).map { String(format: "img%03d.png", $0) }
+        let training = HoldOutSplit(every: 10, part: .training).select(files)
+        let held = HoldOutSplit(every: 10, part: .heldOut).select(files)
+        XCTAssertEqual(held, ["img009.png", "img019.png"])
+        XCTAssertEqual(training.count, 21)
+        XCTAssertTrue(Set(training).isDisjoint(with: held))
+        XCTAssertEqual(Set(training).union(held), Set(files))
+    }
 }

@@ -150,9 +150,16 @@ int latent_jpeg_encode(const uint8_t *pixels, uint32_t width, uint32_t height, i
 /// Like the `_decode` functions, but writes planar Float32 (CHW: `out_channels` planes of
 /// width*height floats, value/255 or value/65535) converting each strip of rows while it is
 /// still in cache, so the float conversion costs little on top of the decode. `count` is the
-/// number of floats (width*height*out_channels).
-int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, size_t count);
-int latent_jpeg_reader_decode_planar(latent_jpeg_reader *reader, float *planes, size_t count);
+/// number of floats (width*height*out_channels). The decoder's integer rows go to `scratch`,
+/// which the caller owns (so that decoding many images in a row reuses warm memory) and which
+/// must hold at least `latent_*_reader_planar_scratch_size` bytes: a strip of rows, or the whole
+/// image for interlaced PNG and CMYK JPEG, whose rows are not final until the end.
+size_t latent_png_reader_planar_scratch_size(const latent_png_reader *reader);
+size_t latent_jpeg_reader_planar_scratch_size(const latent_jpeg_reader *reader);
+int latent_png_reader_decode_planar(latent_png_reader *reader, float *planes, size_t count,
+                                    void *scratch, size_t scratch_size);
+int latent_jpeg_reader_decode_planar(latent_jpeg_reader *reader, float *planes, size_t count,
+                                     uint8_t *scratch, size_t scratch_size);
 
 /// Interleaved samples → planar floats for `pixels` pixels starting at pixel `offset` of planes
 /// that are `plane_size` floats apart.

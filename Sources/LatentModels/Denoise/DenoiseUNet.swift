@@ -1,17 +1,23 @@
 import LatentNN
 import LatentTensor
 
-/// A stack of 3×3 convolutions with ReLU, at one resolution.
+/// A stack of 3×3 convolutions, each followed by the activation, at one resolution; optionally
+/// dilated (one dilation per convolution, e.g. in a bottleneck that needs a wide receptive field cheaply).
 public final class ConvStage: Module {
     public let convs: [Conv2d]
+    let activation: Activation
 
-    public init(width: Int, count: Int, using rng: inout RandomSource) {
-        convs = (0..<count).map { _ in Conv2d(width, width, kernelSize: 3, padding: .same, using: &rng) }
+    public init(width: Int, count: Int, dilations: [Int]? = nil, activation: Activation = .relu, using rng: inout RandomSource) {
+        precondition(dilations == nil || dilations!.count == count, "ConvStage: \(count) convolutions, dilations \(dilations!)")
+        convs = (0..<count).map {
+            Conv2d(width, width, kernelSize: 3, padding: .same, dilation: dilations?[$0] ?? 1, using: &rng)
+        }
+        self.activation = activation
     }
 
     // x: [N, width, H, W] → [N, width, H, W]
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        convs.reduce(x) { h, conv in conv(h, activation: .relu) }
+        convs.reduce(x) { h, conv in conv(h, activation: activation) }
     }
 }
 
@@ -36,14 +42,14 @@ public final class DenoiseUNet: Module {
         let packed = architecture.channels * architecture.unshuffle * architecture.unshuffle
         let widths = architecture.widths
         head = Conv2d(packed, widths[0], kernelSize: 3, padding: .same, using: &rng)
-        encoders = widths.indices.map { ConvStage(width: widths[$0], count: architecture.encoderConvs[$0], using: &rng) }
+        encoders = widths.indices.map { ConvStage(width: widths[$0], count: architecture.encoderConvs[$0], activation: architecture.activation, using: &rng) }
         downs = (0..<widths.count - 1).map {
             Conv2d(widths[$0], widths[$0 + 1], kernelSize: 2, stride: 2, padding: .valid, using: &rng)
         }
         ups = (0..<widths.count - 1).map {
             ConvTranspose2d(widths[$0 + 1], widths[$0], kernelSize: 2, stride: 2, using: &rng)
         }
-        decoders = (0..<widths.count - 1).map { ConvStage(width: widths[$0], count: architecture.decoderConvs[$0], using: &rng) }
+        decoders = (0..<widths.count - 1).map { ConvStage(width: widths[$0], count: architecture.decoderConvs[$0], activation: architecture.activation, using: &rng) }
         tail = Conv2d(widths[0], packed, kernelSize: 3, padding: .same, using: &rng)
     }
 
@@ -51,21 +57,22 @@ public final class DenoiseUNet: Module {
     /// → the denoised image, same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor { forward(x).output }
 
-    /// The denoised image and the bottleneck code ([N, widths.last, H/s, W/s], after ReLU),
+    /// The denoised image and the bottleneck code ([N, widths.last, H/s, W/s], after the activation),
     /// which the sparse-autoencoder objective penalises.
     public func forward(_ x: Tensor) -> (output: Tensor, code: Tensor) {
         let factor = architecture.unshuffle
-        var h = head(pixelUnshuffle(x, factor: factor), activation: .relu)
+        let activation = architecture.activation
+        var h = head(pixelUnshuffle(x, factor: factor), activation: activation)
         var skips: [Tensor] = []
         for level in 0..<downs.count {
             h = encoders[level](h)
             skips.append(h)
-            h = downs[level](h, activation: .relu)
+            h = downs[level](h, activation: activation)
         }
         h = encoders[downs.count](h)
         let code = h
         for level in stride(from: ups.count - 1, through: 0, by: -1) {
-            h = ups[level](h, activation: .relu) + skips[level]
+            h = ups[level](h, activation: activation) + skips[level]
             h = decoders[level](h)
         }
         let noise = pixelShuffle(tail(h), factor: factor)

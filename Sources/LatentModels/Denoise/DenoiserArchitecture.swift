@@ -1,3 +1,5 @@
+import LatentTensor
+
 /// The shape of a denoising U-Net, stored as JSON in the weights' metadata
 /// (`latent.architecture`) so that Latent and a short PyTorch script can rebuild it.
 public struct DenoiserArchitecture: Codable, Equatable, Sendable {
@@ -14,17 +16,41 @@ public struct DenoiserArchitecture: Codable, Equatable, Sendable {
     public var encoderConvs: [Int] = [1, 2, 3]
     /// 3×3 convolutions per decoder level, finest first (one fewer entry than `widths`).
     public var decoderConvs: [Int] = [1, 1]
+    /// Slope of the activation for negative inputs: 0 is ReLU, above 0 LeakyReLU. Plain ReLU
+    /// let most units of the v1 models die during training (70–90% of the channels at the
+    /// coarse levels never fired on the dev set), which capped them near 28 dB; a leaky slope
+    /// keeps every unit trainable. Files written before this field existed mean ReLU.
+    public var negativeSlope: Float = 0
 
     public static let kindName = "denoise-unet"
 
     public init(channels: Int, unshuffle: Int = 2, widths: [Int] = [48, 96, 192],
-                encoderConvs: [Int] = [1, 2, 3], decoderConvs: [Int] = [1, 1]) {
+                encoderConvs: [Int] = [1, 2, 3], decoderConvs: [Int] = [1, 1], negativeSlope: Float = 0) {
         self.channels = channels
         self.unshuffle = unshuffle
         self.widths = widths
         self.encoderConvs = encoderConvs
         self.decoderConvs = decoderConvs
+        self.negativeSlope = negativeSlope
     }
+
+    private enum CodingKeys: String, CodingKey {
+        case kind, channels, unshuffle, widths, encoderConvs, decoderConvs, negativeSlope
+    }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        kind = try c.decode(String.self, forKey: .kind)
+        channels = try c.decode(Int.self, forKey: .channels)
+        unshuffle = try c.decode(Int.self, forKey: .unshuffle)
+        widths = try c.decode([Int].self, forKey: .widths)
+        encoderConvs = try c.decode([Int].self, forKey: .encoderConvs)
+        decoderConvs = try c.decode([Int].self, forKey: .decoderConvs)
+        negativeSlope = try c.decodeIfPresent(Float.self, forKey: .negativeSlope) ?? 0
+    }
+
+    /// The activation after every convolution but the tail.
+    public var activation: Activation { negativeSlope == 0 ? .relu : .leakyReLU(negativeSlope) }
 
     /// Input sizes must be multiples of this (the apply code pads to it).
     public var totalStride: Int { unshuffle << (widths.count - 1) }

@@ -30,6 +30,14 @@ public enum Loss {
         binaryCrossEntropy(logits: z, targets: Tensor.full(z.shape, target))
     }
 
+    /// Cross-entropy against soft targets with per-position weights, averaged over positions:
+    /// mean over (n, h, w) of w · Σ_k −t_k · log softmax(z)_k, the softmax over channels.
+    /// Per-pixel classification (e.g. colour bins with class rebalancing) trains with it.
+    /// logits, targets: [N, K, H, W]; weights: [N, 1, H, W] or nil. Only the logits get a gradient.
+    public static func softCrossEntropy(logits: Tensor, targets: Tensor, weights: Tensor? = nil) -> Tensor {
+        softmaxCrossEntropy(logits: logits, targets: targets, weights: weights)
+    }
+
     /// KL(N(μ, σ²) ‖ N(0, I)) = ½ Σ (μ² + σ² − 1 − log σ²), summed over the latent
     /// dimensions and averaged over the batch. mu, logVariance: [N, D]
     public static func gaussianKL(mu: Tensor, logVariance: Tensor) -> Tensor {

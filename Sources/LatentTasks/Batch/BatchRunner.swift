@@ -8,8 +8,10 @@ import LatentTensor
 /// Per file: read the header (cheap), name the output, skip it if the output exists (so a rerun
 /// resumes), decode, process, encode, write atomically. Files run as a small pipeline: while the
 /// main thread runs inference on file i, one codec thread decodes file i + 1 and encodes file
-/// i − 1. Decoding ahead waits when its buffers would not fit the memory budget. A file that
-/// fails is reported and the run goes on; the summary's exit status says whether any failed.
+/// i − 1. Decoding ahead waits when its buffers would not fit the memory budget. Decoded
+/// samples are recycled (`DecodeBuffers`): each decode writes into memory an earlier image
+/// already touched, which makes decoding a large photo to floats cost little more than to bytes.
+/// A file that fails is reported and the run goes on; the summary's exit status says whether any failed.
 public final class BatchRunner {
     public let configuration: BatchConfiguration
     public let task: BatchTask
@@ -19,6 +21,11 @@ public final class BatchRunner {
     private var summary = BatchSummary()
     private var progress = BatchProgress(total: 0)
     private var started = Date()
+    /// One per in-flight image: the one being processed and the one decoded ahead.
+    private let decodeBuffers = DecodeBuffers(maximumSpares: 2)
+
+    /// How the decodes of the last run got their memory (recycled or fresh).
+    public var decodeCounts: DecodeBuffers.Counts { decodeBuffers.counts }
 
     public init(configuration: BatchConfiguration, task: BatchTask, observer: BatchObserver) {
         self.configuration = configuration
@@ -84,32 +91,33 @@ public final class BatchRunner {
                 current = (next, startDecoding(next))
                 upcoming = nil
             }
-            switch decoded.wait() {
+            switch decoded.take() {
             case .failure(let error):
                 budget.release(file.bytes)
                 record(failure(file, error))
             case .success(let source):
                 beginInference(file)
-                let product: BatchProduct
-                do {
-                    switch source {
-                    case .image(let image):
-                        product = try task.process(image) { fraction in self.inferenceProgressed(fraction) }
-                    case .bytes(let bytes):
-                        product = try task.process(fileBytes: bytes, path: file.input.path) { fraction in self.inferenceProgressed(fraction) }
-                    }
-                } catch {
+                let outcome: Result<BatchProduct, Error>
+                switch consume source {
+                case .image(let image):
+                    outcome = Result { try task.process(image) { fraction in self.inferenceProgressed(fraction) } }
+                    decodeBuffers.recycle(consume image)
+                case .bytes(let bytes):
+                    outcome = Result { try task.process(fileBytes: bytes, path: file.input.path) { fraction in self.inferenceProgressed(fraction) } }
+                }
+                switch outcome {
+                case .failure(let error):
                     endInference(file, succeeded: false)
                     budget.release(file.bytes)
                     record(failure(file, error))
-                    break
-                }
-                endInference(file, succeeded: true)
-                writes.enter()
-                perform(on: codec) {
-                    self.write(product, for: file)
-                    budget.release(file.bytes)
-                    writes.leave()
+                case .success(let product):
+                    endInference(file, succeeded: true)
+                    writes.enter()
+                    perform(on: codec) {
+                        self.write(product, for: file)
+                        budget.release(file.bytes)
+                        writes.leave()
+                    }
                 }
             }
             if let next = upcoming {
@@ -190,12 +198,14 @@ public final class BatchRunner {
     }
 
     private func decode(_ file: PreparedFile) throws -> Image {
-        let image = try Image(contentsOf: file.input.path, limits: configuration.limits)
+        let image = try decodeBuffers.decode(contentsOf: file.input.path, limits: configuration.limits)
         for warning in image.warnings {
             // A truncated file decodes to an image with a gray or missing bottom: not an input to
             // produce an output from.
             if warning.localizedCaseInsensitiveContains("premature end") {
-                throw ImageError.truncated(path: file.input.path, format: image.sourceFormat ?? .jpeg, reason: warning)
+                let format = image.sourceFormat ?? .jpeg
+                decodeBuffers.recycle(image)
+                throw ImageError.truncated(path: file.input.path, format: format, reason: warning)
             }
             note(warning, input: file.input.path)
         }
@@ -303,8 +313,10 @@ private final class Pending<Value>: @unchecked Sendable {
         ready.signal()
     }
 
-    func wait() -> Value {
+    /// Waits for the value and hands it over (the holder keeps no copy).
+    func take() -> Value {
         ready.wait()
+        defer { value = nil }
         return value!
     }
 }

@@ -100,6 +100,31 @@ public final class CompressTraining {
         return (mse * (lambda * 255 * 255) + bpp, bpp.item, mse.item)
     }
 
+    /// Adam for the transforms and, at `densityLearningRateFactor` times the rate, for the
+    /// density networks; grouped so that checkpoints hold both.
+    static func optimizer(_ network: FactorizedPriorCodec, options o: CompressTrainingOptions)
+        -> (group: OptimizerGroup, transforms: Adam, densities: Adam) {
+        let parameters = network.namedParameters()
+        let transforms = Adam(parameters.filter { !$0.0.hasPrefix("density.") }, learningRate: o.learningRate)
+        let densities = Adam(parameters.filter { $0.0.hasPrefix("density.") }, learningRate: o.learningRate * o.densityLearningRateFactor)
+        return (OptimizerGroup([("transforms", transforms), ("density", densities)]), transforms, densities)
+    }
+
+    /// One optimisation step on a batch of patches x: [N, 3, P, P] (shared with `TrainingStep`,
+    /// which the benchmarks time): uniform noise on the latent, λ·D + R, clipping, Adam, and the
+    /// projection that keeps GDN's parameters valid. Returns the loss and its two parts.
+    static func step(_ network: FactorizedPriorCodec, _ optimizer: Optimizer, batch x: Tensor, options o: CompressTrainingOptions,
+                     using rng: inout RandomSource) -> (loss: Float, bpp: Float, mse: Float) {
+        network.zeroGrad()
+        let (reconstruction, likelihoods) = network.forwardWithNoise(x, using: &rng)
+        let (loss, bpp, mse) = objective(x, reconstruction, likelihoods, lambda: o.lambda)
+        loss.backward()
+        if o.clipNorm > 0 { clipGradientNorm(network.parameters(), maxNorm: o.clipNorm) }
+        optimizer.step()
+        network.project()
+        return (loss.item, bpp, mse)
+    }
+
     /// Runs (or resumes) training and writes the model file with its frozen tables; returns the
     /// final validation, if any. With `pauseAt`, stops after that step with a checkpoint only.
     @discardableResult
@@ -124,10 +149,7 @@ public final class CompressTraining {
         } else {
             network = FactorizedPriorCodec(o.architecture, seed: o.seed)
         }
-        let parameters = network.namedParameters()
-        let transforms = Adam(parameters.filter { !$0.0.hasPrefix("density.") }, learningRate: o.learningRate)
-        let densities = Adam(parameters.filter { $0.0.hasPrefix("density.") }, learningRate: o.learningRate * o.densityLearningRateFactor)
-        let optimizer = OptimizerGroup([("transforms", transforms), ("density", densities)])
+        let (optimizer, transforms, densities) = Self.optimizer(network, options: o)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
         let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(o), as: UTF8.self)
 
@@ -179,15 +201,9 @@ public final class CompressTraining {
             let x = sampler.batch(o.batch, using: &rng)
             transforms.learningRate = schedule.learningRate(base: o.learningRate, step: step)
             densities.learningRate = transforms.learningRate * o.densityLearningRateFactor
-            network.zeroGrad()
-            let (reconstruction, likelihoods) = network.forwardWithNoise(x, using: &rng)
-            let (loss, bpp, mse) = Self.objective(x, reconstruction, likelihoods, lambda: o.lambda)
-            loss.backward()
-            if o.clipNorm > 0 { clipGradientNorm(network.parameters(), maxNorm: o.clipNorm) }
-            optimizer.step()
-            network.project()
+            let (loss, bpp, mse) = Self.step(network, optimizer, batch: x, options: o, using: &rng)
             step += 1
-            losses.append(loss.item)
+            losses.append(loss)
             bppSum += Double(bpp); mseSum += Double(mse); parts += 1
             var extra = ""
             if step % meter.every == 0 || step == o.steps {
@@ -195,7 +211,7 @@ public final class CompressTraining {
                 extra = String(format: "bpp %.3f  PSNR %.2f dB (noisy latent)", bppSum / Double(parts), 10 * log10(1 / max(meanMSE, 1e-12)))
                 bppSum = 0; mseSum = 0; parts = 0
             }
-            meter.record(step: step, loss: loss.item, samples: o.batch, learningRate: transforms.learningRate, extra: extra)
+            meter.record(step: step, loss: loss, samples: o.batch, learningRate: transforms.learningRate, extra: extra)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
             if step % o.validateEvery == 0 && step < o.steps && validation != nil {
                 _ = try validate(EntropyTables(density: network.density, tailMass: o.tailMass))

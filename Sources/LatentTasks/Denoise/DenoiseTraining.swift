@@ -13,6 +13,11 @@ public struct DenoiseTrainingOptions: Codable, Equatable {
     public var from: String?
     public var channels: Int = 3
     public var widths: [Int] = [48, 96, 192]
+    /// 3×3 convolutions per encoder / decoder level; nil keeps the architecture's defaults.
+    public var encoderConvs: [Int]?
+    public var decoderConvs: [Int]?
+    /// LeakyReLU's negative slope; nil (runs recorded before the option existed) or 0 is ReLU.
+    public var negativeSlope: Float?
     public var steps: Int = 20_000
     public var batch: Int = 16
     public var patch: Int = 96
@@ -64,12 +69,24 @@ public final class DenoiseTraining {
         self.command = command
     }
 
-    private func loss(_ output: Tensor, _ target: Tensor) -> Tensor {
-        switch options.loss {
-        case "mse": return Loss.mse(output, target)
-        case "l1": return Loss.l1(output, target)
-        default: return Loss.charbonnier(output, target)
+    /// One optimisation step on clean patches [N, C, P, P]: noise at a σ per patch drawn from
+    /// the range, forward, loss (plus the sparsity term), backward, Adam. Returns the objective.
+    /// The training loop runs it, and `TrainingStep` times it.
+    static func step(_ network: DenoiseUNet, _ optimizer: Optimizer, clean: Tensor, options o: DenoiseTrainingOptions,
+                     using rng: inout RandomSource) -> Float {
+        let sigmas = (0..<clean.shape[0]).map { _ in rng.uniform(o.sigmaRange[0], o.sigmaRange[1]) }
+        let noisy = GaussianNoise.apply(clean, sigmas: sigmas, using: &rng)
+        network.zeroGrad()
+        let (output, code) = network.forward(noisy)
+        var objective = ReconstructionLoss.apply(o.loss, output, clean)
+        if let rho = o.sparsity, o.sparsityWeight > 0 {
+            // The bottleneck's ReLU features are ≥ 0 and unbounded; tanh maps them into [0, 1),
+            // where the mean activation ρ̂ of each unit is the "firing rate" the KL term needs.
+            objective = objective + Loss.sparsityKL(activations: code.tanh(), target: rho) * o.sparsityWeight
         }
+        objective.backward()
+        optimizer.step()
+        return objective.item
     }
 
     /// Runs (or resumes) training and writes the model file; returns the final validation, if any.
@@ -95,7 +112,11 @@ public final class DenoiseTraining {
             network = DenoiseUNet(architecture, seed: o.seed)
             try file.load(into: network)
         } else {
-            network = DenoiseUNet(DenoiserArchitecture(channels: o.channels, widths: o.widths), seed: o.seed)
+            let defaults = DenoiserArchitecture(channels: o.channels, widths: o.widths)
+            network = DenoiseUNet(DenoiserArchitecture(channels: o.channels, widths: o.widths,
+                                                       encoderConvs: o.encoderConvs ?? defaults.encoderConvs,
+                                                       decoderConvs: o.decoderConvs ?? defaults.decoderConvs,
+                                                       negativeSlope: o.negativeSlope ?? 0), seed: o.seed)
         }
         let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
@@ -145,21 +166,10 @@ public final class DenoiseTraining {
         network.train()
         while step < o.steps {
             let clean = sampler.batch(o.batch, using: &rng)
-            let sigmas = (0..<o.batch).map { _ in rng.uniform(o.sigmaRange[0], o.sigmaRange[1]) }
-            let noisy = GaussianNoise.apply(clean, sigmas: sigmas, using: &rng)
             optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
-            network.zeroGrad()
-            let (output, code) = network.forward(noisy)
-            var objective = loss(output, clean)
-            if let rho = o.sparsity, o.sparsityWeight > 0 {
-                // The bottleneck's ReLU features are ≥ 0 and unbounded; tanh maps them into [0, 1),
-                // where the mean activation ρ̂ of each unit is the "firing rate" the KL term needs.
-                objective = objective + Loss.sparsityKL(activations: code.tanh(), target: rho) * o.sparsityWeight
-            }
-            objective.backward()
-            optimizer.step()
+            let objective = Self.step(network, optimizer, clean: clean, options: o, using: &rng)
             step += 1
-            meter.record(step: step, loss: objective.item, samples: o.batch, learningRate: optimizer.learningRate)
+            meter.record(step: step, loss: objective, samples: o.batch, learningRate: optimizer.learningRate)
             if step % o.checkpointEvery == 0 { try saveCheckpoint() }
             if step % o.validateEvery == 0 && step < o.steps { _ = try validate() }
             if let pauseAt, step >= pauseAt, step < o.steps {

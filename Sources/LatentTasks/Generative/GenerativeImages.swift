@@ -20,12 +20,14 @@ public struct GenerativeImages {
     public var count: Int { paths.count }
     public var valuesPerImage: Int { channels * size * size }
 
-    /// Loads every PNG/JPEG under `folder` (recursively, sorted by path).
-    public init(folder: String, channels: Int, size: Int, limit: Int? = nil) throws {
+    /// Loads every PNG/JPEG under `folder` (recursively, sorted by path), or only one part of
+    /// it when `split` is given.
+    public init(folder: String, channels: Int, size: Int, limit: Int? = nil, split: HoldOutSplit? = nil) throws {
         precondition((channels == 1 || channels == 3) && size > 0, "channels must be 1 or 3 and size positive")
         self.size = size
         self.channels = channels
         var files = try ImageFiles.list(folder, recursive: true)
+        if let split { files = split.select(files) }
         guard !files.isEmpty else { throw TaskError.noImages(folder) }
         if let limit { files = Array(files.prefix(limit)) }
         samples.reserveCapacity(files.count * valuesPerImage)

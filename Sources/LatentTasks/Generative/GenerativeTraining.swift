@@ -45,7 +45,7 @@ public final class GenerativeTraining {
         let o = options
         let progress = TrainingProgress(totalSteps: o.steps, every: reportEvery)
         let loadStart = Date()
-        let images = try preloaded ?? GenerativeImages(folder: o.data, channels: o.channels, size: o.size)
+        let images = try preloaded ?? GenerativeImages(folder: o.data, channels: o.channels, size: o.size, split: o.trainingSplit)
         for s in images.skipped.prefix(20) { progress.note("skipped \(s.path): \(s.reason)") }
         progress.note(String(format: "%@: %d images from %@ at %d×%d, %d channel%@ (loaded in %.1f s)", o.kind, images.count, o.data,
                              o.size, o.size, o.channels, o.channels == 1 ? "" : "s", Date().timeIntervalSince(loadStart)))

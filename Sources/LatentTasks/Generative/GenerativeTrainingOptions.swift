@@ -25,6 +25,12 @@ public struct GenerativeTrainingOptions: Codable, Equatable {
     public var seed: UInt64 = 1
     public var checkpointEvery: Int = 500
     public var sampleEvery: Int = 500
+    /// Train on all images of `data` but every `holdOut`-th (see `HoldOutSplit`), which
+    /// `latent eval … --hold-out` then measures; nil trains on all of them.
+    public var holdOut: Int?
+
+    /// The images training reads from `data`.
+    public var trainingSplit: HoldOutSplit? { holdOut.map { HoldOutSplit(every: $0, part: .training) } }
 
     /// The defaults of each kind: Adam lr 1e-3, β1 0.9 for the autoencoders; lr 2e-4, β1 0.5 for the GAN (DCGAN's).
     public init(kind: String, data: String, output: String) {

@@ -39,11 +39,20 @@ public struct InstalledModel {
                let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any] {
                 inputChannels = (object["channels"] as? NSNumber)?.intValue
             }
+            if kind == ColorizerArchitecture.kindName, let architecture = try? file.architecture(ColorizerArchitecture.self) {
+                inputChannels = 1
+                flopsPerPixel = architecture.flopsPerPixel  // per working-resolution pixel
+            }
             if kind == DenoiserArchitecture.kindName {
                 if let architecture = try? file.architecture(DenoiserArchitecture.self) {
                     flopsPerPixel = architecture.flopsPerPixel
                     tileMargin = TileRequirements(margin: architecture.receptiveFieldRadius,
                                                   alignment: architecture.totalStride, scale: 1).alignedMargin
+                }
+            } else if kind == UpscalerArchitecture.kindName {
+                if let architecture = try? file.architecture(UpscalerArchitecture.self), architecture.problem == nil {
+                    flopsPerPixel = architecture.flopsPerInputPixel
+                    tileMargin = architecture.tileRequirements.alignedMargin
                 }
             }
             if kind == CompressionArchitecture.kindName, let architecture = try? file.architecture(CompressionArchitecture.self) {
@@ -60,7 +69,9 @@ public struct InstalledModel {
     }
 
     /// Dev-set results from the model card (`<name>.json` beside the weights, written by
-    /// Pretrained/tools/make_card.py): e.g. "psnr σ=25 set12-gray" → "29.10".
+    /// Pretrained/tools/make_card.py): e.g. "psnr σ=25 set12-gray" → "29.10", and for upscalers
+    /// "psnr ×2 set5" → "36.90" with "bicubic psnr ×2 set5" → "33.65", for codecs "bpp mcmaster18" and
+    /// "psnr mcmaster18".
     static func cardMetrics(forWeights path: String) -> [String: String] {
         let cardPath = (path as NSString).deletingPathExtension + ".json"
         guard let data = FileManager.default.contents(atPath: cardPath),
@@ -68,16 +79,32 @@ public struct InstalledModel {
               let evaluations = card["evaluation"] as? [[String: Any]] else { return [:] }
         var result: [String: String] = [:]
         for entry in evaluations {
+            if let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue, let gray = (entry["mean_gray_psnr"] as? NSNumber)?.doubleValue,
+               let ratio = (entry["colorfulness_ratio"] as? NSNumber)?.doubleValue {
+                // A colorizer's card may list a temperature sweep: show the row of the model's own T.
+                let t = (entry["temperature"] as? NSNumber)?.floatValue
+                if let modelT = ((card["architecture"] as? [String: Any])?["temperature"] as? NSNumber)?.floatValue,
+                   let t, abs(t - modelT) > 1e-6 { continue }
+                let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
+                result["psnr \(data)"] = String(format: "%.2f", psnr)
+                result["gray psnr \(data)"] = String(format: "%.2f", gray)
+                result["colorfulness ratio \(data)"] = String(format: "%.2f", ratio)
+                continue
+            }
+            guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue else { continue }
             let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
-            if let bpp = (entry["mean_bpp"] as? NSNumber)?.doubleValue, let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue {
+            if let bpp = (entry["mean_bpp"] as? NSNumber)?.doubleValue {
                 // A codec's rate and distortion (latent eval compress).
                 result["bpp \(data)"] = String(format: "%.3f", bpp)
                 result["psnr \(data)"] = String(format: "%.2f", psnr)
-                continue
+            } else if let sigma = (entry["sigma"] as? NSNumber)?.doubleValue {
+                result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
+            } else if let scale = (entry["scale"] as? NSNumber)?.intValue {
+                result["psnr ×\(scale) \(data)"] = String(format: "%.2f", psnr)
+                if let bicubic = (entry["mean_bicubic_psnr"] as? NSNumber)?.doubleValue {
+                    result["bicubic psnr ×\(scale) \(data)"] = String(format: "%.2f", bicubic)
+                }
             }
-            guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue,
-                  let sigma = (entry["sigma"] as? NSNumber)?.doubleValue else { continue }
-            result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
         }
         return result
     }

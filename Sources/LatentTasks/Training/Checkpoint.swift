@@ -37,8 +37,10 @@ public struct Checkpoint {
         metadata["latent.checkpoint.random_state"] = randomState.map(String.init).joined(separator: ",")
         metadata["latent.checkpoint.elapsed_seconds"] = String(elapsedSeconds)
         metadata["latent.checkpoint.options"] = optionsJSON
-        try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent,
-                                                withIntermediateDirectories: true)
+        let folder = (path as NSString).deletingLastPathComponent
+        if !folder.isEmpty {  // "" for a bare file name: the current folder exists
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        }
         try SafeTensorsFile(tensors: tensors, metadata: metadata, sourceName: path).write(toPath: path)
     }
 

@@ -18,21 +18,28 @@ struct EvalGANCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @Option(help: "Model name or path (kind gan; a vae's prior samples work too).") var model: String
     @Option(help: "Folder tree of the training images.") var data: String
-    @Option(help: "Folder tree of held-out test images.") var test: String
+    @Option(help: "Folder tree of held-out test images.") var test: String?
+    @Option(help: "Instead of --test: the images `latent train … --hold-out K` kept out of --data are the test set, the others the training set.") var holdOut: Int?
     @Option(help: "Seed of the samples.") var seed: UInt64 = 0
     @Option(help: "Test images compared with the training set.") var maxTest: Int = 512
     @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        guard (test == nil) != (holdOut == nil) else { throw ValidationError("give either --test or --hold-out") }
+        if let holdOut, holdOut < 2 { throw ValidationError("--hold-out must be at least 2") }
+    }
 
     func run() throws {
         engine.apply()
         do {
             let loaded = try GenerativeModel(modelPath: ModelLocator.resolve(model))
-            let train = try GenerativeImages(folder: data, channels: loaded.channels, size: loaded.imageSize)
-            let held = try GenerativeImages(folder: test, channels: loaded.channels, size: loaded.imageSize)
+            let split = { (part: HoldOutSplit.Part) in self.holdOut.map { HoldOutSplit(every: $0, part: part) } }
+            let train = try GenerativeImages(folder: data, channels: loaded.channels, size: loaded.imageSize, split: split(.training))
+            let held = try GenerativeImages(folder: test ?? data, channels: loaded.channels, size: loaded.imageSize, split: split(.heldOut))
             let r = GANEvaluation.run(loaded, train: train, test: held, seed: seed, maxTest: maxTest)
             if json {
                 print(JSONLine.encode([
-                    "model": .string(model), "data": .string(data), "test": .string(test), "samples": .number(Double(r.samples)),
+                    "model": .string(model), "data": .string(data), "test": test.map { .string($0) } ?? .string(data), "hold_out": holdOut.map { .number(Double($0)) } ?? .null, "samples": .number(Double(r.samples)),
                     "diversity": .number(r.diversity), "test_diversity": .number(r.testDiversity),
                     "sample_nearest_mean": .number(r.sampleNearestMean), "sample_nearest_median": .number(r.sampleNearestMedian),
                     "test_nearest_median": .number(r.testNearestMedian), "test_nearest_p5": .number(r.testNearestP5),

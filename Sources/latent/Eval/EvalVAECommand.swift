@@ -15,19 +15,25 @@ struct EvalVAECommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
     @Option(help: "Model name or path (kind vae).") var model: String
     @Option(help: "Folder tree of test images.") var data: String
+    @Option(help: "Measure only the images that `latent train … --hold-out K` kept out of training (every K-th of --data).") var holdOut: Int?
     @Option(help: "Seed of the posterior samples.") var seed: UInt64 = 0
     @Flag(help: "Print one JSON object.") var json = false
+
+    func validate() throws {
+        if let holdOut, holdOut < 2 { throw ValidationError("--hold-out must be at least 2") }
+    }
 
     func run() throws {
         engine.apply()
         do {
             let loaded = try GenerativeModel(modelPath: ModelLocator.resolve(model))
             let vae = try loaded.requireEncoder(for: "be evaluated by its ELBO")
-            let images = try GenerativeImages(folder: data, channels: loaded.channels, size: loaded.imageSize)
+            let images = try GenerativeImages(folder: data, channels: loaded.channels, size: loaded.imageSize,
+                                             split: holdOut.map { HoldOutSplit(every: $0, part: .heldOut) })
             let r = try VAEEvaluation.run(vae, images: images, seed: seed)
             if json {
                 print(JSONLine.encode([
-                    "model": .string(model), "data": .string(data), "images": .number(Double(r.images)),
+                    "model": .string(model), "data": .string(data), "hold_out": holdOut.map { .number(Double($0)) } ?? .null, "images": .number(Double(r.images)),
                     "dimensions": .number(Double(r.dimensions)), "seed": .number(Double(seed)),
                     "negative_elbo_nats": .number(r.negativeELBO), "bits_per_dim": .number(r.bitsPerDimension),
                     "reconstruction_nats": .number(r.reconstruction), "kl_nats": .number(r.kl),

@@ -16,12 +16,14 @@ struct GenerativeTrainingArguments: ParsableArguments {
     @Option(help: "Random seed (weights, batches, noise).") var seed: UInt64 = 1
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
     @Option(help: "Steps between 8×8 sample grids (<out>.samples.png).") var sampleEvery: Int = 500
+    @Option(help: "Hold out every K-th image of --data (sorted by path) for `latent eval … --hold-out K`; for folders without a test split (emoji).") var holdOut: Int?
     @Flag(help: "Continue from the checkpoint next to --out.") var resume = false
     @Option(help: "Stop after this step with a checkpoint (continue later with --resume).") var pauseAt: Int?
 
     func validate() throws {
         if let channels, channels != 1 && channels != 3 { throw ValidationError("--channels must be 1 or 3") }
         guard parsedWidths() != nil else { throw ValidationError("--widths must be positive integers, e.g. 32,64,128") }
+        if let holdOut, holdOut < 2 { throw ValidationError("--hold-out must be at least 2") }
     }
 
     func parsedWidths() -> [Int]? {
@@ -42,6 +44,7 @@ struct GenerativeTrainingArguments: ParsableArguments {
         o.seed = seed
         o.checkpointEvery = checkpointEvery
         o.sampleEvery = sampleEvery
+        o.holdOut = holdOut
         return o
     }
 

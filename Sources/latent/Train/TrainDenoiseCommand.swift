@@ -20,6 +20,9 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "Fine-tune this model (name or path) instead of starting afresh.") var from: String?
     @Option(help: "1 for gray, 3 for colour.") var channels: Int = 3
     @Option(help: "Feature widths per level, finest first.") var widths: String = "48,96,192"
+    @Option(help: "3×3 convolutions per encoder level, finest first (the last is the bottleneck); default 1,2,3 for three levels.") var encoderConvs: String?
+    @Option(help: "3×3 convolutions per decoder level, finest first (one fewer than --widths); default 1,1.") var decoderConvs: String?
+    @Option(help: "Negative slope of the LeakyReLU after each convolution (0 = ReLU, which lets units die).") var negativeSlope: Float = 0.1
     @Option(help: "Training steps.") var steps: Int = 20_000
     @Option(help: "Patches per step.") var batch: Int = 16
     @Option(help: "Patch side in pixels.") var patch: Int = 96
@@ -45,7 +48,15 @@ struct TrainDenoiseCommand: ParsableCommand {
     func validate() throws {
         guard [1, 3].contains(channels) else { throw ValidationError("--channels must be 1 or 3") }
         guard try parsedList(sigmaRange, "--sigma-range").count == 2 else { throw ValidationError("--sigma-range takes two numbers, A,B") }
-        guard try parsedList(widths, "--widths").count >= 2 else { throw ValidationError("--widths needs at least two levels") }
+        let levels = try parsedList(widths, "--widths").count
+        guard levels >= 2 else { throw ValidationError("--widths needs at least two levels") }
+        if let encoderConvs, try parsedList(encoderConvs, "--encoder-convs").count != levels {
+            throw ValidationError("--encoder-convs needs one count per level of --widths (\(levels))")
+        }
+        if let decoderConvs, try parsedList(decoderConvs, "--decoder-convs").count != levels - 1 {
+            throw ValidationError("--decoder-convs needs one count per level of --widths but the coarsest (\(levels - 1))")
+        }
+        guard negativeSlope >= 0, negativeSlope < 1 else { throw ValidationError("--negative-slope must be in [0, 1)") }
         guard loss == "charbonnier" || loss == "l1" || loss == "mse" else { throw ValidationError("--loss must be charbonnier, l1 or mse") }
         if let sparsity, !(sparsity > 0 && sparsity < 1) { throw ValidationError("--sparsity must be in (0, 1)") }
         guard steps > 0, batch > 0, patch >= 16 else { throw ValidationError("--steps and --batch must be positive, --patch at least 16") }
@@ -58,6 +69,9 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.from = from
         options.channels = channels
         options.widths = try parsedList(widths, "--widths").map { Int($0) }
+        options.encoderConvs = try encoderConvs.map { try parsedList($0, "--encoder-convs").map { Int($0) } }
+        options.decoderConvs = try decoderConvs.map { try parsedList($0, "--decoder-convs").map { Int($0) } }
+        options.negativeSlope = negativeSlope
         options.steps = steps
         options.batch = batch
         options.patch = patch

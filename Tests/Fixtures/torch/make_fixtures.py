@@ -278,6 +278,9 @@ def elementwise_cases():
             [randn(g, *x_shape), randn(g, 1, 3, 1, 1)], lambda i, _p, _b: i[0] + i[1])
     g = generator_for("mul")
     op_case("mul", "mul", {}, [randn(g, *x_shape), randn(g, *x_shape)], lambda i, _p, _b: i[0] * i[1])
+    g = generator_for("softmax_dim1_t0.38")
+    op_case("softmax_dim1_t0.38", "softmax", dict(dim=1, temperature=0.38, formula="softmax(x / temperature, dim=1)"),
+            [randn(g, 2, 6, 3, 4) * 2], lambda i, _p, _b: F.softmax(i[0] / 0.38, dim=1))
 
 
 def codec_layer_cases():
@@ -404,6 +407,19 @@ def loss_cases():
     op_case("sparse_kl_penalty", "sparse_kl_penalty", dict(rho=rho), [pre], sparse_kl, loss=True,
             extra_metadata={"convention": "input.0 = pre-activations [N, hidden]; rho_hat_j = mean_n sigmoid(x_nj); "
                                           "loss = sum_j rho log(rho/rho_hat_j) + (1-rho) log((1-rho)/(1-rho_hat_j))"})
+
+    g = generator_for("soft_cross_entropy_weighted")
+    logits = randn(g, 2, 7, 3, 5) * 3
+    logits[0, 0, 0, 0] = 40.0  # one confident logit: the loss must stay finite and exact
+    targets = F.softmax(randn(g, 2, 7, 3, 5) * 2, dim=1)
+    weights = rand(g, 2, 1, 3, 5) + 0.5
+    op_case("soft_cross_entropy_weighted", "soft_cross_entropy",
+            dict(reduction="mean over N, H, W", formula="mean(-(t * log_softmax(z, 1)).sum(1, keepdim=True) * w)"),
+            [logits, targets, weights],
+            lambda i, _p, _b: (-(i[1] * F.log_softmax(i[0], dim=1)).sum(1, keepdim=True) * i[2]).mean(),
+            grad_inputs=[0], loss=True,
+            extra_metadata={"inputs": "input.0 logits [N, K, H, W], input.1 soft targets (a distribution per "
+                                      "position; no gradient), input.2 weights [N, 1, H, W] (no gradient)"})
 
     g = generator_for("gan_discriminator_loss")
     real, fake = randn(g, 6, 1) * 2 + 1, randn(g, 6, 1) * 2 - 1
