@@ -16,7 +16,7 @@ final class CompressCommandTests: XCTestCase {
         let network = FactorizedPriorCodec(LatentCodecTests.tinyArchitecture, seed: 5)
         try ModelFile.save(network, architecture: network.architecture, trainingJSON: "{\"validation_bpp val\":\"1.5\"}",
                            extraTensors: try EntropyTables(density: network.density).storedTensors(),
-                           to: models + "/compress-q3.safetensors")
+                           to: models + "/compress-q2.safetensors")
     }
 
     override func tearDown() { try? FileManager.default.removeItem(atPath: root) }
@@ -28,7 +28,7 @@ final class CompressCommandTests: XCTestCase {
     func testEncodeThenDecodeMirrorsTheTreeAndKeepsSizeColourAndDepth() throws {
         let input = try BatchFixtures.makeTree(in: root)
         let before = try BatchFixtures.snapshot(input)
-        let encode = try LatentBinary.run(["encode", "in", "-o", "codes", "--recursive", "--quality", "3", "--json"], in: root, models: models)
+        let encode = try LatentBinary.run(["encode", "in", "-o", "codes", "--recursive", "--quality", "2", "--json"], in: root, models: models)
         XCTAssertEqual(encode.status, 1, "corrupt, truncated and alpha inputs fail: \(encode.stderr)")
         XCTAssertTrue(encode.stderr.contains("in/nested/rgba.png: has an alpha channel"), encode.stderr)
         XCTAssertTrue(encode.stderr.contains("4 done, 1 skipped, 3 failed"), encode.stderr)
@@ -37,7 +37,7 @@ final class CompressCommandTests: XCTestCase {
                        ["a.lat", "b.lat", "nested/deeper/c.lat", "nested/sixteen.lat"])
         XCTAssertEqual(try BatchFixtures.snapshot(input), before, "inputs untouched")
 
-        let again = try LatentBinary.run(["encode", "in", "-o", "codes", "--recursive", "--quality", "3", "--quiet"], in: root, models: models)
+        let again = try LatentBinary.run(["encode", "in", "-o", "codes", "--recursive", "--quality", "2", "--quiet"], in: root, models: models)
         XCTAssertTrue(again.stderr.contains("0 done, 5 skipped, 3 failed"), again.stderr)
 
         let decode = try LatentBinary.run(["decode", "codes", "-o", "decoded", "--recursive"], in: root, models: models)
@@ -74,7 +74,7 @@ final class CompressCommandTests: XCTestCase {
         let latent = try LatentBinary.detachedCopy(in: root)
         let missing = try LatentBinary.run(["decode", "codes/a.lat", "-o", "elsewhere"], in: root, models: root + "/none", executable: latent)
         XCTAssertEqual(missing.status, 1)
-        XCTAssertTrue(missing.stderr.contains("needs the model \"compress-q3\" (weights "), missing.stderr)
+        XCTAssertTrue(missing.stderr.contains("needs the model \"compress-q2\" (weights "), missing.stderr)
     }
 
     func testUsageErrorsExit64() throws {

@@ -76,6 +76,27 @@ final class CompressTrainingTests: XCTestCase {
         XCTAssertThrowsError(try run(other, resume: true)) { XCTAssertTrue("\($0)".contains("other options"), "\($0)") }
     }
 
+    /// --from: another quality level starts from a trained model's weights (its tables are
+    /// re-frozen for the new λ), and only from one of the same architecture.
+    func testFineTuningStartsFromTheGivenModel() throws {
+        _ = try run(options("base", steps: 40))
+        var tuned = options("tuned", steps: 5)
+        tuned.lambda = 0.05
+        tuned.from = folder + "/base.safetensors"
+        let fromBase = try run(tuned)
+        var scratch = options("scratch", steps: 5)
+        scratch.lambda = 0.05
+        let fromScratch = try run(scratch)
+        XCTAssertLessThan(fromBase.losses[0], fromScratch.losses[0] * 0.8, "first loss \(fromBase.losses[0]) vs \(fromScratch.losses[0]) from scratch")
+        let codec = try LatentCodec(modelPath: tuned.output)
+        XCTAssertEqual(try codec.decode(try codec.encode(try Image(contentsOf: folder + "/val/v.png")), source: "v.lat").width, 35)
+
+        var wider = options("wider", steps: 5)
+        wider.width = 16
+        wider.from = folder + "/base.safetensors"
+        XCTAssertThrowsError(try run(wider)) { XCTAssertTrue("\($0)".contains("another architecture"), "\($0)") }
+    }
+
     func testOptionsAreChecked() {
         var o = options("bad")
         o.patch = 40

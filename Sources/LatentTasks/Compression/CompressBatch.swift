@@ -7,7 +7,7 @@ public enum CompressBatch {
     /// Shipped quality levels: `--quality Q` means the installed model `compress-qQ`
     /// (higher is more bits and more fidelity; the λ of each is in `CompressTraining.lambdas`).
     public static let qualities = 1...CompressTraining.lambdas.count
-    public static let defaultQuality = 3
+    public static let defaultQuality = 2
 
     public static func modelName(quality: Int) -> String { "compress-q\(quality)" }
 
