@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark in one go, from a fresh clone: builds in release mode, runs the suites
-# (codecs, engine, models), the PyTorch / ONNX Runtime comparison (inference and a training step
+# (codecs, engine, models, compress), the PyTorch / ONNX Runtime comparison (inference and a training step
 # at equal batch and patch size), and redraws the chart. Writes
-#   Benchmarks/results/<date>-suites.jsonl    LatentBenchmarks codecs engine models --json
+#   Benchmarks/results/<date>-suites.jsonl    LatentBenchmarks codecs engine models compress --json
 #   Benchmarks/results/<date>-compare.jsonl   Benchmarks/peers/compare.py --json
 #   docs/figures/benchmarks.png               LatentBenchmarks chart <date>-compare.jsonl
 # and prints the human-readable lines as it goes. Needs /usr/bin/python3 with PyTorch (Debian's
@@ -18,7 +18,7 @@ results=Benchmarks/results
 mkdir -p "$results" docs/figures
 
 echo "== suites (load $(cut -d' ' -f1 /proc/loadavg))"
-"$bench" codecs engine models --json | tee "$results/$day-suites.txt"
+"$bench" codecs engine models compress --json | tee "$results/$day-suites.txt"
 grep '^{' "$results/$day-suites.txt" > "$results/$day-suites.jsonl"
 rm "$results/$day-suites.txt"
 

@@ -11,6 +11,8 @@ let imageTasks: [String: (_ modelPath: String) throws -> BatchTask] = [
         DenoiseBatch.task(model: path, tileSize: nil, activationBudget: defaultActivationBudget)
     },
     ColorizerArchitecture.kindName: { path in ColorizeTask(model: path) },
+    // `latent encode`: image to .lat bytes (decoding is timed by the compress suite).
+    CompressionArchitecture.kindName: { path in CompressBatch.encodeTask(model: path, activationBudget: defaultActivationBudget) },
 ]
 
 /// What `latent` gives a tile's activations unless told otherwise (`--max-memory` 1 GiB / 4).

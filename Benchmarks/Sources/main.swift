@@ -1,6 +1,7 @@
 // LatentBenchmarks: release-mode measurements (build with -c release). See docs/benchmarks.md.
 //
-//   LatentBenchmarks [codecs] [engine] [models] [--json]     measuring suites (all three when none is named);
+//   LatentBenchmarks [codecs] [engine] [models] [compress] [--json]
+//                                                            measuring suites (all four when none is named);
 //                                                            codecs --format jpeg|png measures one format;
 //                                                            models --only NAME,… measures some installed models
 //   LatentBenchmarks train-step MODEL [--batch B] [--patch P] [--threads T] [--json]
@@ -27,6 +28,7 @@ let suites: [String: () throws -> Void] = [
         let only = arguments.options["only"].map { Set($0.split(separator: ",").map(String.init)) }
         try runModelBenchmarks(json: arguments.json, only: only)
     },
+    "compress": { try runCompressionBenchmarks(json: arguments.json) },
 ]
 let tools: [String: (BenchmarkArguments) throws -> Void] = [
     "train-step": runTrainingStepBenchmark,
@@ -47,7 +49,7 @@ if let name = arguments.positional.first, let tool = tools[name] {
         failed = true
     }
 } else {
-    let requested = arguments.positional.isEmpty ? ["codecs", "engine", "models"] : arguments.positional
+    let requested = arguments.positional.isEmpty ? ["codecs", "engine", "models", "compress"] : arguments.positional
     for name in requested {
         guard let suite = suites[name] else {
             FileHandle.standardError.write(Data("unknown suite \(name); suites: \(suites.keys.sorted().joined(separator: ", ")); tools: \(tools.keys.sorted().joined(separator: ", "))\n".utf8))

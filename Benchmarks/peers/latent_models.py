@@ -55,8 +55,9 @@ _NUMPY_DTYPES = {
     "BOOL": "|b1", "U8": "|u1", "I8": "|i1", "U16": "<u2", "I16": "<i2", "F16": "<f2", "U32": "<u4",
     "I32": "<i4", "F32": "<f4", "U64": "<u8", "I64": "<i8", "F64": "<f8",
 }
-# What the writer emits: Latent stores parameters and float buffers as F32 and counters as I64.
-_WRITABLE = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8")}
+# What the writer emits: Latent stores parameters and float buffers as F32, counters as I64 and a
+# codec's frozen entropy tables as I32.
+_WRITABLE = {torch.float32: ("F32", "<f4"), torch.int64: ("I64", "<i8"), torch.int32: ("I32", "<i4")}
 
 
 class LatentFormatError(ValueError):
@@ -811,3 +812,173 @@ class LatentRandomSource:
 def total_stride(module):
     """The multiple that input heights and widths must have (1 if the model does not care)."""
     return getattr(module, "total_stride", 1)
+
+
+# ---------------------------------------------------------------------------------------------
+# compress-factorized (Sources/LatentModels/Compression/*.swift; entropy tables in
+# Sources/LatentTasks/Compression/EntropyTables*.swift)
+
+COMPRESS_DEFAULTS = {
+    "channels": 3,
+    "width": 128,
+    "latentChannels": 192,
+    "kernelSize": 5,
+    "levels": 4,
+    "activation": "gdn",
+    "densityFilters": [3, 3, 3],
+}
+
+
+def compress_spec(**overrides):
+    """A complete compress-factorized architecture object, every key spelled out."""
+    return {"kind": "compress-factorized", **COMPRESS_DEFAULTS, **overrides}
+
+
+class GDN(nn.Module):
+    """y = x / sqrt(beta + conv1x1(x^2, gamma)), or x * sqrt(...) when inverse (IGDN). beta [C] and
+    gamma [C, C] are the effective values (Latent keeps beta >= 1e-6, gamma >= 0 by projection)."""
+
+    def __init__(self, channels, inverse=False):
+        super().__init__()
+        self.inverse = inverse
+        self.beta = nn.Parameter(torch.ones(channels))
+        self.gamma = nn.Parameter(0.1 * torch.eye(channels))
+
+    def forward(self, x):
+        c = self.beta.shape[0]
+        norm = torch.sqrt(F.conv2d(x * x, self.gamma.reshape(c, c, 1, 1), self.beta))
+        return x * norm if self.inverse else x / norm
+
+
+class AnalysisTransform(nn.Module):
+    def __init__(self, channels, width, latent, kernel, levels, gdn):
+        super().__init__()
+        inputs = [channels] + [width] * (levels - 1)
+        outputs = [width] * (levels - 1) + [latent]
+        self.convs = nn.ModuleList(nn.Conv2d(i, o, kernel, stride=2, padding=kernel // 2) for i, o in zip(inputs, outputs))
+        self.gdns = nn.ModuleList(GDN(width) for _ in range(levels - 1)) if gdn else nn.ModuleList()
+
+    def forward(self, x):
+        for level, conv in enumerate(self.convs):
+            x = conv(x)
+            if level < len(self.convs) - 1:
+                x = self.gdns[level](x) if len(self.gdns) else F.relu(x)
+        return x
+
+
+class SynthesisTransform(nn.Module):
+    def __init__(self, channels, width, latent, kernel, levels, gdn):
+        super().__init__()
+        inputs = [latent] + [width] * (levels - 1)
+        outputs = [width] * (levels - 1) + [channels]
+        self.deconvs = nn.ModuleList(nn.ConvTranspose2d(i, o, kernel, stride=2, padding=kernel // 2, output_padding=1)
+                                     for i, o in zip(inputs, outputs))
+        self.gdns = nn.ModuleList(GDN(width, inverse=True) for _ in range(levels - 1)) if gdn else nn.ModuleList()
+
+    def forward(self, y):
+        for level, deconv in enumerate(self.deconvs):
+            y = deconv(y)
+            if level < len(self.deconvs) - 1:
+                y = self.gdns[level](y) if len(self.gdns) else F.relu(y)
+        return y
+
+
+class FactorizedDensityLayer(nn.Module):
+    def __init__(self, channels, inputs, outputs, gated):
+        super().__init__()
+        self.matrix = nn.Parameter(torch.zeros(channels, outputs, inputs))
+        self.bias = nn.Parameter(torch.zeros(channels, outputs, 1))
+        self.factor = nn.Parameter(torch.zeros(channels, outputs, 1)) if gated else None
+
+
+class FactorizedDensity(nn.Module):
+    """CompressAI's EntropyBottleneck density: per-channel monotone network for the CDF's logit."""
+
+    def __init__(self, channels, filters):
+        super().__init__()
+        widths = [1] + list(filters) + [1]
+        self.layers = nn.ModuleList(FactorizedDensityLayer(channels, widths[k], widths[k + 1], k < len(filters))
+                                    for k in range(len(widths) - 1))
+
+    def cumulative_logits(self, x):  # [N, C, H, W] -> same
+        n, c, h, w = x.shape
+        v = x.permute(1, 0, 2, 3).reshape(c, 1, -1)
+        for layer in self.layers:
+            v = torch.matmul(F.softplus(layer.matrix), v) + layer.bias
+            if layer.factor is not None:
+                v = v + torch.tanh(layer.factor) * torch.tanh(v)
+        return v.reshape(c, n, h, w).permute(1, 0, 2, 3)
+
+    def likelihood(self, y):
+        lower, upper = self.cumulative_logits(y - 0.5), self.cumulative_logits(y + 0.5)
+        sign = 1.0 - 2.0 * (lower + upper > 0).float()
+        return torch.clamp(torch.abs(torch.sigmoid(sign * upper) - torch.sigmoid(sign * lower)), min=1e-9)
+
+
+class EntropyTables(nn.Module):
+    """The frozen integer tables (what Latent's range coder uses). Their length depends on the
+    trained density, so loading resizes the buffers to what the file holds."""
+
+    def __init__(self, channels):
+        super().__init__()
+        self.register_buffer("median", torch.zeros(channels))
+        self.register_buffer("offset", torch.zeros(channels, dtype=torch.int32))
+        self.register_buffer("cdf_length", torch.zeros(channels, dtype=torch.int32))
+        self.register_buffer("cdf", torch.zeros(0, dtype=torch.int32))
+
+    def _load_from_state_dict(self, state_dict, prefix, *args, **kwargs):
+        if prefix + "cdf" in state_dict:
+            self.cdf = torch.zeros_like(state_dict[prefix + "cdf"])
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
+
+    def table(self, c):
+        """Channel c's cumulative frequencies (0 ... 2^16; the last interval is the escape)."""
+        start = int(self.cdf_length[:c].sum())
+        return self.cdf[start:start + int(self.cdf_length[c])]
+
+
+class FactorizedPriorCodec(nn.Module):
+    """forward(x) is what `latent encode` + `latent decode` compute, without the bytes: x [N, 3, H, W]
+    in [0, 1], H and W multiples of 2^levels -> (x_hat, likelihoods of y_hat). The latent is
+    quantized around the frozen medians: y_hat = round(y - median) + median, rounding half away
+    from zero as Swift's `rounded()`."""
+
+    def __init__(self, channels, width, latent, kernel, levels, activation, filters):
+        super().__init__()
+        gdn = activation == "gdn"
+        self.analysis = AnalysisTransform(channels, width, latent, kernel, levels, gdn)
+        self.synthesis = SynthesisTransform(channels, width, latent, kernel, levels, gdn)
+        self.density = FactorizedDensity(latent, filters)
+        self.entropy_tables = EntropyTables(latent)
+        self.total_stride = 2 ** levels
+
+    def quantize(self, y):
+        m = self.entropy_tables.median.reshape(1, -1, 1, 1)
+        d = y - m
+        return torch.sign(d) * torch.floor(torch.abs(d) + 0.5) + m
+
+    def forward(self, x):
+        y_hat = self.quantize(self.analysis(x))
+        return self.synthesis(y_hat), self.density.likelihood(y_hat)
+
+
+@architecture("compress-factorized")
+def build_compress_factorized(spec):
+    unknown = set(spec) - {"kind", *COMPRESS_DEFAULTS}
+    if unknown:
+        raise ValueError(f"compress-factorized: unknown keys {sorted(unknown)}")
+    spec = {**COMPRESS_DEFAULTS, **spec}
+    if spec["channels"] != 3:
+        raise ValueError("compress-factorized: channels must be 3")
+    if spec["activation"] not in ("gdn", "relu"):
+        raise ValueError(f"compress-factorized: activation must be gdn or relu, got {spec['activation']!r}")
+    kernel, levels = spec["kernelSize"], spec["levels"]
+    if not (_is_int(kernel) and kernel >= 3 and kernel % 2 == 1):
+        raise ValueError(f"compress-factorized: kernelSize must be odd and at least 3, got {kernel!r}")
+    if not (_is_int(levels) and 1 <= levels <= 6):
+        raise ValueError(f"compress-factorized: levels must be 1-6, got {levels!r}")
+    filters = spec["densityFilters"]
+    if not (isinstance(filters, list) and all(_is_int(f) and f > 0 for f in filters)):
+        raise ValueError(f"compress-factorized: densityFilters must be positive integers, got {filters!r}")
+    return FactorizedPriorCodec(3, spec["width"], spec["latentChannels"], kernel, levels, spec["activation"], filters)
+

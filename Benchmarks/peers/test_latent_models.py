@@ -346,6 +346,63 @@ class ColorizeModelTest(unittest.TestCase):
                 latent_models.build_model({**latent_models.colorize_unet_spec(bins), **overrides})
 
 
+class CompressModelsTest(unittest.TestCase):
+    def setUp(self):
+        self.directory = tempfile.TemporaryDirectory()
+        self.path = os.path.join(self.directory.name, "codec.safetensors")
+
+    def tearDown(self):
+        self.directory.cleanup()
+
+    def test_codec_round_trips_strictly_with_resized_tables(self):
+        spec = latent_models.compress_spec(width=8, latentChannels=6, levels=3)
+        written = latent_models.write_random_model(self.path, spec, seed=2)
+        # Tables of a trained model: ragged CDFs back to back, I32.
+        tensors, metadata = latent_models.read_safetensors(self.path)
+        state = {name: torch.from_numpy(np.array(array)) for name, array in tensors.items()}
+        lengths = torch.tensor([3, 5, 4, 3, 6, 3], dtype=torch.int32)
+        state["entropy_tables.cdf_length"] = lengths
+        state["entropy_tables.cdf"] = torch.arange(int(lengths.sum()), dtype=torch.int32)
+        state["entropy_tables.median"] = torch.linspace(-1, 1, 6)
+        latent_models.write_safetensors(self.path, state, metadata)
+        loaded = latent_models.load_model(self.path)
+        self.assertEqual(loaded.kind, "compress-factorized")
+        tables = loaded.module.entropy_tables
+        self.assertEqual(tables.cdf.dtype, torch.int32)
+        self.assertEqual(tables.table(1).tolist(), [3, 4, 5, 6, 7])
+        for name, tensor in written.state_dict().items():
+            if not name.startswith("entropy_tables."):
+                self.assertTrue(torch.equal(loaded.module.state_dict()[name], tensor), name)
+
+        x = torch.rand(2, 3, 24, 40)
+        with torch.no_grad():
+            x_hat, likelihoods = loaded.module(x)
+        self.assertEqual(x_hat.shape, x.shape)
+        self.assertEqual(likelihoods.shape, (2, 6, 3, 5))
+        self.assertTrue(bool(((likelihoods >= 1e-9) & (likelihoods <= 1)).all()))
+        # Quantization rounds half away from zero around the medians, as Swift's rounded().
+        y = torch.tensor([0.5, -0.5, 1.5, 2.49]).reshape(1, 4, 1, 1)
+        loaded.module.entropy_tables.median[:4] = 0
+        self.assertEqual(loaded.module.quantize(torch.cat([y, torch.zeros(1, 2, 1, 1)], 1))[0, :4, 0, 0].tolist(), [1, -1, 2, 2])
+
+    def test_density_probabilities_sum_to_one(self):
+        model = latent_models.build_model(latent_models.compress_spec(width=8, latentChannels=2, levels=2))
+        with torch.no_grad():
+            for layer in model.density.layers:
+                layer.matrix.normal_(0, 1)
+                layer.bias.uniform_(-0.5, 0.5)
+            integers = torch.arange(-200, 201, dtype=torch.float32)
+            y = integers.reshape(1, 1, 1, -1).repeat(1, 2, 1, 1)
+            total = model.density.likelihood(y).sum(dim=3).flatten()
+        self.assertTrue(torch.allclose(total, torch.ones(2), atol=1e-3), total)
+
+    def test_compress_schema_is_checked(self):
+        with self.assertRaisesRegex(ValueError, "activation"):
+            latent_models.build_model(latent_models.compress_spec(activation="tanh"))
+        with self.assertRaisesRegex(ValueError, "unknown keys"):
+            latent_models.build_model({**latent_models.compress_spec(), "lambda": 0.01})
+
+
 class CompareWithFakeLatentTest(unittest.TestCase):
     def test_compare_runs_latent_and_agrees(self):
         import contextlib

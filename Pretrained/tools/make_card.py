@@ -59,13 +59,13 @@ def main():
     for spec in args.eval:
         label, _, path = spec.rpartition("=") if "=" in spec else ("", "", spec)
         labelled += [(label, row) for row in json_lines(path)]
-    # Denoising (sigma), upscaling (scale) and colorization (gray baseline) rows get their own
-    # tables; any other rows a generic one.
+    # Denoising (sigma), upscaling (scale), colorization (gray baseline) and codec (bpp) rows get
+    # their own tables; any other rows a generic one.
     def known(row):
-        return "mean_psnr" in row and ("sigma" in row or "scale" in row or "mean_gray_psnr" in row)
+        return "mean_psnr" in row and ("sigma" in row or "scale" in row or "mean_gray_psnr" in row or "mean_bpp" in row)
     # Their per-image rows (an "image" key) are left out: the summaries carry the result.
     def per_image(row):
-        return "image" in row and ("sigma" in row or "scale" in row or "gray_psnr" in row)
+        return "image" in row and ("sigma" in row or "scale" in row or "gray_psnr" in row or "bpp" in row)
     summaries = [row for _, row in labelled if known(row)]
     other_rows = [(label, row) for label, row in labelled if not known(row) and not per_image(row)]
     baselines = [row for path in args.baseline for row in json_lines(path) if "mean_psnr" in row]
@@ -99,7 +99,19 @@ def main():
         per_output = f" = {args.flops_per_pixel / scale ** 2 / 1e3:.1f} kFLOP per output pixel" if scale else ""
         lines.append(f"- {args.flops_per_pixel / 1e3:.1f} kFLOP per input pixel (multiply–adds × 2){per_output}")
     lines += ["", "## Training", ""]
-    if training:
+    compress = architecture.get("kind") == "compress-factorized"
+    if training and compress:
+        lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
+                  "```sh", training.get("command", "?"), "```", "",
+                  f"- data: `{training.get('data', '?')}`",
+                  f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}; "
+                  f"batch {options.get('batch', '?')} × {options.get('patch', '?')}² patches; "
+                  f"loss λ·255²·MSE + bpp with λ = {options.get('lambda', '?')}; learning rate {options.get('learningRate', '?')} "
+                  f"(cosine to {options.get('minimumLearningRate', '?')}), densities × {options.get('densityLearningRateFactor', '?')}",
+                  f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
+                  "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
+                  "- data paths are where `../shared/datasets` was mounted on the training machine"]
+    elif training:
         lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
                   "```sh", training.get("command", "?"), "```", "",
                   f"- data: `{training.get('data', '?')}`",
@@ -114,6 +126,7 @@ def main():
         lines.append("No training record in the file.")
     upscaling = [s for s in summaries if "scale" in s]
     colorize = [s for s in summaries if "mean_gray_psnr" in s]
+    codecs = [s for s in summaries if "mean_bpp" in s]
     summaries = [s for s in summaries if "sigma" in s]
     if upscaling:
         lines += ["", "## Measured", "", "Luma PSNR (BT.601 Y of the 8-bit output, `scale` pixels of border cropped) "
@@ -133,6 +146,20 @@ def main():
             lines.append(f"| `{s.get('data', '?')}` | {s['temperature']:g} | {s['images']} | {s['mean_psnr']:.2f} | "
                          f"{s['mean_gray_psnr']:.2f} | {s['mean_colorfulness']:.1f} | {s['mean_original_colorfulness']:.1f} | "
                          f"{s['colorfulness_ratio']:.0%} |")
+    if codecs:
+        def number(value, digits):
+            return "n/a" if value is None else f"{value:.{digits}f}"
+        lines += ["", "## Measured", "", "Real `.lat` files (header included) and baseline JPEG (libjpeg-turbo, 4:2:0) at the "
+                  "closest file size, on the same images (`latent eval compress`):", "",
+                  "| data | images | bpp | PSNR (dB) | MS-SSIM | JPEG bpp | JPEG PSNR (dB) | JPEG MS-SSIM | encode / decode MP/s |",
+                  "|---|---|---|---|---|---|---|---|---|"]
+        for s in codecs:
+            lines.append(f"| `{s.get('data', '?')}` | {s['images']} | {s['mean_bpp']:.4f} | {s['mean_psnr']:.2f} | "
+                         f"{number(s.get('mean_ms_ssim'), 4)} | {number(s.get('mean_jpeg_bpp'), 4)} | "
+                         f"{number(s.get('mean_jpeg_psnr'), 2)} | {number(s.get('mean_jpeg_ms_ssim'), 4)} | "
+                         f"{number(s.get('encode_mp_per_s'), 2)} / {number(s.get('decode_mp_per_s'), 2)} |")
+        lines += ["", "Encode and decode speeds are those of the evaluation run (threads as given to it, "
+                  "on a machine shared with other jobs)."]
     if summaries:
         lines += ["", "## Measured", "", "| data | σ | images | PSNR (dB) | SSIM | noisy input PSNR |", "|---|---|---|---|---|---|"]
         for s in summaries:
@@ -164,6 +191,7 @@ def main():
         "denoise-unet": f"`latent eval denoise --model {name} --data DEV --sigma 15,25,50 --json` measures it.",
         "upscale-net": f"`latent eval upscale --model {name} --data DEV --scale {scale} --json` measures it.",
         "colorize-unet": f"`latent eval colorize --model {name} --data DEV --json` measures it.",
+        "compress-factorized": f"`latent eval compress --model {name} --data DEV --json` measures it.",
         "vae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
         "ae": f"`latent eval vae --model {name} --data TEST --json` measures it.",
         "gan": f"`latent eval gan --model {name} --data TRAIN --test TEST --json` measures it.",

@@ -44,7 +44,10 @@ public struct ModelFile {
     public var trainingJSON: String? { file.metadata[LatentMetadataKey.training] }
 
     /// Writes `module`'s tensors with the architecture and training record, atomically.
-    public static func save<A: Encodable>(_ module: Module, architecture: A, trainingJSON: String?, to path: String) throws {
+    /// `extraTensors` are stored beside the module's (e.g. a codec's frozen entropy tables) and
+    /// must not collide with its names.
+    public static func save<A: Encodable>(_ module: Module, architecture: A, trainingJSON: String?,
+                                          extraTensors: [String: StoredTensor] = [:], to path: String) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         var metadata = [
@@ -52,13 +55,16 @@ public struct ModelFile {
             LatentMetadataKey.architecture: String(decoding: try encoder.encode(architecture), as: UTF8.self),
         ]
         if let trainingJSON { metadata[LatentMetadataKey.training] = trainingJSON }
-        let file = SafeTensorsFile(tensors: try module.stateDict(), metadata: metadata, sourceName: path)
+        let file = SafeTensorsFile(tensors: try module.stateDict().merging(extraTensors) { own, _ in own },
+                                   metadata: metadata, sourceName: path)
         try file.write(toPath: path)
     }
 
-    /// Copies the weights into `module` (strict: names and shapes must match exactly).
-    public func load(into module: Module) throws {
-        try module.loadStateDict(file.tensors, strict: true, source: path)
+    /// Copies the weights into `module` (strict: names and shapes must match exactly). Tensors
+    /// whose names start with one of `ignoring` are not the module's (see `save`'s extras).
+    public func load(into module: Module, ignoring prefixes: [String] = []) throws {
+        let own = prefixes.isEmpty ? file.tensors : file.tensors.filter { entry in !prefixes.contains { entry.key.hasPrefix($0) } }
+        try module.loadStateDict(own, strict: true, source: path)
     }
 }
 

@@ -9,7 +9,8 @@ struct Latent: ParsableCommand {
         version: "0.1.0",
         subcommands: [InfoCommand.self, ConvertCommand.self, DenoiseCommand.self, UpscaleCommand.self, ColorizeCommand.self, ModelsCommand.self,
                       TrainCommand.self, EvalCommand.self,
-                      GenerateCommand.self, InterpolateCommand.self, AttributeCommand.self, ReconstructCommand.self])
+                      GenerateCommand.self, InterpolateCommand.self, AttributeCommand.self, ReconstructCommand.self,
+                      EncodeCommand.self, DecodeCommand.self])
 
     static func main() {
         ProcessSetup.prepareThreads()

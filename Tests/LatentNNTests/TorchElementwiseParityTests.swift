@@ -15,6 +15,7 @@ extension TorchParityCatalog {
         "tanh": unary { $0.tanh() },
         "exp": unary { $0.exp() },
         "log": unary { $0.log() },
+        "softplus": unary { $0.softplus() },
         "softmax_dim1_t0.38": { f in
             let t = try f.float("temperature")
             XCTAssertEqual(try f.int("dim"), 1)

@@ -13,7 +13,8 @@ typealias TorchParityCheck = (TorchFixture) throws -> Void
 
 enum TorchParityCatalog {
     static var families: [[String: TorchParityCheck]] {
-        [convolution, poolingAndResampling, elementwise, shapesAndReductions, normalization, losses, optimizers, models]
+        [convolution, poolingAndResampling, elementwise, shapesAndReductions, normalization, losses, optimizers, models,
+         codecLayers]
     }
 
     /// Fixtures deliberately without a parity check, each with the reason. Empty since grouped

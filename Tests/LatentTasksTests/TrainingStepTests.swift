@@ -80,4 +80,29 @@ final class TrainingStepTests: XCTestCase {
         }
         XCTAssertThrowsError(try TrainingStep.forModel(at: folder + "/upscale.safetensors", size: 25))
     }
+
+    /// A codec: `latent train compress`'s own step (noise, λ·D + R, two Adams), at the recorded
+    /// batch and patch; the patch must be a multiple of the codec's stride.
+    func testCompressStepComesFromItsFile() throws {
+        let folder = try BatchFixtures.temporaryFolder("training-step-compress")
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var options = CompressTrainingOptions(data: "unused", output: "unused")
+        (options.batch, options.patch, options.lambda) = (2, 24, 0.01)
+        let record = try JSONSerialization.data(withJSONObject: ["options": String(decoding: try JSONEncoder().encode(options), as: UTF8.self)])
+        let architecture = LatentCodecTests.tinyArchitecture  // stride 8
+        let path = folder + "/compress.safetensors"
+        try ModelFile.save(FactorizedPriorCodec(architecture, seed: 1), architecture: architecture,
+                           trainingJSON: String(decoding: record, as: UTF8.self), to: path)
+
+        let step = try TrainingStep.forModel(at: path)
+        XCTAssertEqual(step.kind, CompressionArchitecture.kindName)
+        XCTAssertEqual([step.batch, step.size, step.channels], [2, 24, 3])
+        let losses = (0..<8).map { _ in step.run() }
+        XCTAssertTrue(losses.allSatisfy(\.isFinite), "\(losses)")
+        XCTAssertLessThan(losses.last!, losses.first!, "the same batch again must cost less: \(losses)")
+        XCTAssertEqual(try TrainingStep.forModel(at: path, batch: 1, size: 16).size, 16)
+        XCTAssertThrowsError(try TrainingStep.forModel(at: path, size: 20)) { error in
+            XCTAssertTrue("\(error)".contains("multiple of the stride 8"), "\(error)")
+        }
+    }
 }

@@ -9,13 +9,24 @@ public struct BatchInput: Sendable, Equatable {
     /// Outputs mirror it under `-o DIR`.
     public var relativePath: String
     /// The format recognised from the first bytes; nil for files that are not PNG or JPEG
-    /// (they are reported as skipped, never processed).
+    /// (they are reported as skipped, never processed, by tasks that read images).
     public var format: ImageFormat?
+    /// Whether the first bytes are those of the task's own format (`BatchInputKind.file`).
+    public var isTaskFile: Bool
 
-    public init(path: String, relativePath: String, format: ImageFormat?) {
+    public init(path: String, relativePath: String, format: ImageFormat?, isTaskFile: Bool = false) {
         self.path = path
         self.relativePath = relativePath
         self.format = format
+        self.isTaskFile = isTaskFile
+    }
+
+    /// Whether a task reading `kind` takes this file.
+    public func isInput(for kind: BatchInputKind) -> Bool {
+        switch kind {
+        case .image: return format != nil
+        case .file: return isTaskFile
+        }
     }
 }
 
@@ -29,7 +40,9 @@ public enum BatchInputs {
     /// - Parameters:
     ///   - excluding: a folder never descended into (the output folder, so that a rerun does not
     ///     take the previous run's outputs as inputs).
-    public static func collect(_ arguments: [String], recursive: Bool, excluding: String? = nil) throws -> [BatchInput] {
+    /// - Parameter taskFormat: also recognise this format (for tasks that read their own files).
+    public static func collect(_ arguments: [String], recursive: Bool, excluding: String? = nil,
+                               taskFormat: BatchFileFormat? = nil) throws -> [BatchInput] {
         let excluded = excluding.map(canonicalPath)
         var result: [BatchInput] = []
         var seen = Set<String>()
@@ -43,19 +56,26 @@ public enum BatchInputs {
             }
             if isDirectory.boolValue {
                 var found: [BatchInput] = []
-                try walk(folder: argument, relative: "", recursive: recursive, excluded: excluded, into: &found)
+                try walk(folder: argument, relative: "", recursive: recursive, excluded: excluded, taskFormat: taskFormat, into: &found)
                 found.sort { $0.relativePath.utf8.lexicographicallyPrecedes($1.relativePath.utf8) }
                 found.forEach(add)
             } else {
-                add(BatchInput(path: argument, relativePath: (argument as NSString).lastPathComponent,
-                               format: ImageFiles.sniff(argument)))
+                add(input(path: argument, relativePath: (argument as NSString).lastPathComponent, taskFormat: taskFormat))
             }
         }
         return result
     }
 
+    /// The input at `path`, its format sniffed from the first bytes.
+    private static func input(path: String, relativePath: String, taskFormat: BatchFileFormat?) -> BatchInput {
+        guard let taskFormat else { return BatchInput(path: path, relativePath: relativePath, format: ImageFiles.sniff(path)) }
+        let head = ImageFiles.head(path, count: 16)
+        return BatchInput(path: path, relativePath: relativePath, format: ImageFormat.sniff(head),
+                          isTaskFile: taskFormat.recognises(head))
+    }
+
     private static func walk(folder: String, relative: String, recursive: Bool, excluded: String?,
-                             into found: inout [BatchInput]) throws {
+                             taskFormat: BatchFileFormat?, into found: inout [BatchInput]) throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: folder)
         for name in names where !name.hasPrefix(".") {
             let path = (folder as NSString).appendingPathComponent(name)
@@ -64,10 +84,10 @@ public enum BatchInputs {
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { continue }
             if isDirectory.boolValue {
                 if recursive, canonicalPath(path) != excluded {
-                    try walk(folder: path, relative: relativePath, recursive: true, excluded: excluded, into: &found)
+                    try walk(folder: path, relative: relativePath, recursive: true, excluded: excluded, taskFormat: taskFormat, into: &found)
                 }
             } else {
-                found.append(BatchInput(path: path, relativePath: relativePath, format: ImageFiles.sniff(path)))
+                found.append(input(path: path, relativePath: relativePath, taskFormat: taskFormat))
             }
         }
     }

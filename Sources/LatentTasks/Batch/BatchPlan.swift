@@ -24,14 +24,18 @@ public struct BatchPlan {
     /// Messages about the run as a whole.
     public var notes: [String] = []
 
-    public init(configuration c: BatchConfiguration, outputKind: BatchOutputKind) throws {
+    public init(configuration c: BatchConfiguration, outputKind: BatchOutputKind, inputKind: BatchInputKind = .image) throws {
         let outputFolder = BatchInputs.canonicalPath(c.naming.folder)
-        let inputs = try BatchInputs.collect(c.inputs, recursive: c.recursive, excluding: c.naming.folder)
-        // Where each image would go, ignoring the alpha → PNG fallback (which needs the header).
+        let taskFormat: BatchFileFormat?
+        if case .file(let format) = inputKind { taskFormat = format } else { taskFormat = nil }
+        let inputs = try BatchInputs.collect(c.inputs, recursive: c.recursive, excluding: c.naming.folder, taskFormat: taskFormat)
+        // Where each input would go, ignoring the alpha → PNG fallback (which needs the header).
+        // Inputs of a task's own format are not images: their image outputs follow `--format`
+        // as if they were PNG.
         func nominalOutput(_ input: BatchInput) -> String? {
-            guard let format = input.format else { return nil }
+            guard input.isInput(for: inputKind) else { return nil }
             switch outputKind {
-            case .image: return c.naming.target(for: input, sourceFormat: format, hasAlpha: false).path
+            case .image: return c.naming.target(for: input, sourceFormat: input.format ?? .png, hasAlpha: false).path
             case .bytes(let ext): return c.naming.target(for: input, fileExtension: ext).path
             }
         }
@@ -40,7 +44,7 @@ public struct BatchPlan {
         var entries: [Entry] = []
         for (input, canonical) in zip(inputs, canonicalInputs) {
             guard let output = nominalOutput(input) else {
-                entries.append(Entry(input: input, verdict: .skip("not a PNG or JPEG image")))
+                entries.append(Entry(input: input, verdict: .skip("not a \(taskFormat?.name ?? "PNG or JPEG image")")))
                 continue
             }
             let canonicalOutput = Self.canonicalOutputPath(output)

@@ -40,7 +40,7 @@ public final class BatchRunner {
         try configuration.validate()
         AllocatorTuning.returnLargeBuffersToTheSystem()
         started = Date()
-        let plan = try BatchPlan(configuration: configuration, outputKind: task.outputKind)
+        let plan = try BatchPlan(configuration: configuration, outputKind: task.outputKind, inputKind: task.inputKind)
         for note in plan.notes { observer.noted(note, input: nil) }
         for folder in plan.outputFolders {
             for path in TemporaryFiles.removeStale(in: folder) {
@@ -72,13 +72,13 @@ public final class BatchRunner {
             }
             return nil
         }
-        func startDecoding(_ file: PreparedFile) -> Pending<Result<Image, Error>> {
-            let pending = Pending<Result<Image, Error>>()
-            perform(on: codec) { pending.fulfil(Result { try self.decode(file) }) }
+        func startDecoding(_ file: PreparedFile) -> Pending<Result<BatchSource, Error>> {
+            let pending = Pending<Result<BatchSource, Error>>()
+            perform(on: codec) { pending.fulfil(Result { try self.read(file) }) }
             return pending
         }
 
-        var current: (file: PreparedFile, decoded: Pending<Result<Image, Error>>)?
+        var current: (file: PreparedFile, decoded: Pending<Result<BatchSource, Error>>)?
         if let first = nextPrepared() {
             budget.reserve(first.bytes)
             current = (first, startDecoding(first))
@@ -95,10 +95,16 @@ public final class BatchRunner {
             case .failure(let error):
                 budget.release(file.bytes)
                 record(failure(file, error))
-            case .success(let image):
+            case .success(let source):
                 beginInference(file)
-                let outcome = Result { try task.process(image) { fraction in self.inferenceProgressed(fraction) } }
-                decodeBuffers.recycle(consume image)
+                let outcome: Result<BatchProduct, Error>
+                switch consume source {
+                case .image(let image):
+                    outcome = Result { try task.process(image) { fraction in self.inferenceProgressed(fraction) } }
+                    decodeBuffers.recycle(consume image)
+                case .bytes(let bytes):
+                    outcome = Result { try task.process(fileBytes: bytes, path: file.input.path) { fraction in self.inferenceProgressed(fraction) } }
+                }
                 switch outcome {
                 case .failure(let error):
                     endInference(file, succeeded: false)
@@ -133,12 +139,12 @@ public final class BatchRunner {
     private func prepare(_ input: BatchInput) -> PreparedFile? {
         let start = Date()
         do {
-            let header = try ImageHeader(contentsOf: input.path, limits: configuration.limits)
+            let header = try inputHeader(input)
             let target: OutputTarget
             switch task.outputKind {
             case .image:
                 target = configuration.naming.target(for: input, sourceFormat: header.format,
-                                                     hasAlpha: header.layout.hasAlpha && task.keepsAlpha)
+                                                     hasAlpha: header.hasAlpha && task.keepsAlpha)
             case .bytes(let ext):
                 target = configuration.naming.target(for: input, fileExtension: ext)
             }
@@ -154,7 +160,7 @@ public final class BatchRunner {
             }
             if let message = target.note { note(message, input: input.path) }
             let s = task.outputScale
-            let channels = header.layout.channelCount
+            let channels = header.channels
             // Decoded input, processed output, and about half again for conversions and the
             // encoder's interleaved copy.
             let bytes = header.width * header.height * 4 * (channels + channels * s * s) * 3 / 2
@@ -165,6 +171,30 @@ public final class BatchRunner {
                                    milliseconds: milliseconds(since: start)))
             return nil
         }
+    }
+
+    /// What `prepare` needs of an input: its size and channels, and the format its image output
+    /// follows (`--format same`); for the task's own files, what their header says.
+    private func inputHeader(_ input: BatchInput) throws -> (width: Int, height: Int, channels: Int, hasAlpha: Bool, format: ImageFormat) {
+        switch task.inputKind {
+        case .image:
+            let header = try ImageHeader(contentsOf: input.path, limits: configuration.limits)
+            return (header.width, header.height, header.layout.channelCount, header.layout.hasAlpha, header.format)
+        case .file(let format):
+            let info = try format.inspect(input.path, configuration.limits)
+            return (info.width, info.height, info.channels, false, .png)
+        }
+    }
+
+    /// Decodes an image input, or reads the bytes of an input of the task's own format.
+    private func read(_ file: PreparedFile) throws -> BatchSource {
+        if case .file = task.inputKind {
+            guard let data = FileManager.default.contents(atPath: file.input.path) else {
+                throw ImageError.io(path: file.input.path, reason: "cannot read the file")
+            }
+            return .bytes([UInt8](data))
+        }
+        return .image(try decode(file))
     }
 
     private func decode(_ file: PreparedFile) throws -> Image {
@@ -246,6 +276,7 @@ public final class BatchRunner {
     /// The reason alone when the error names the input (the report names it already).
     private func describe(_ error: Error, input: String) -> String {
         if let imageError = error as? ImageError { return imageError.path == input ? imageError.reason : imageError.description }
+        if let codeError = error as? LatentCodeError { return codeError.path == input ? codeError.reason : codeError.description }
         return "\(error)"
     }
 
@@ -254,6 +285,12 @@ public final class BatchRunner {
     private func perform(on queue: DispatchQueue?, _ work: @escaping () -> Void) {
         if let queue { queue.async(execute: work) } else { work() }
     }
+}
+
+/// An input ready for the task: a decoded image, or the bytes of a file of the task's format.
+private enum BatchSource {
+    case image(Image)
+    case bytes([UInt8])
 }
 
 /// A file whose header was read and whose output is to be written.

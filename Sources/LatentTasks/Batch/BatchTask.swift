@@ -8,6 +8,32 @@ public enum BatchOutputKind: Sendable, Equatable {
     case bytes(fileExtension: String)
 }
 
+/// What a batch client reads.
+public enum BatchInputKind {
+    /// PNG and JPEG images, decoded by the runner (the default).
+    case image
+    /// Files of the client's own format, recognised by content and handed over as bytes.
+    case file(BatchFileFormat)
+}
+
+/// A file format of a batch client's own (e.g. `.lat` latent codes): how to recognise it and
+/// what the runner needs to know before processing a file.
+public struct BatchFileFormat: Sendable {
+    /// Named in messages: "not a <name>".
+    public var name: String
+    /// Whether a file's first 16 bytes (fewer for short files) are this format's.
+    public var recognises: @Sendable ([UInt8]) -> Bool
+    /// Reads a file's header (cheaply): the image it holds, for memory planning and progress.
+    public var inspect: @Sendable (_ path: String, _ limits: ImageLimits) throws -> (width: Int, height: Int, channels: Int)
+
+    public init(name: String, recognises: @escaping @Sendable ([UInt8]) -> Bool,
+                inspect: @escaping @Sendable (_ path: String, _ limits: ImageLimits) throws -> (width: Int, height: Int, channels: Int)) {
+        self.name = name
+        self.recognises = recognises
+        self.inspect = inspect
+    }
+}
+
 /// One file's result from a client.
 public enum BatchProduct {
     case image(Image)
@@ -29,4 +55,16 @@ public protocol BatchTask: AnyObject {
     /// Processes one decoded image. Called on one thread at a time. `progress` takes the fraction
     /// of this image done. Errors fail this file only.
     func process(_ image: Image, progress: (Double) -> Void) throws -> BatchProduct
+    /// What the task reads; `.image` unless it says otherwise.
+    var inputKind: BatchInputKind { get }
+    /// Processes one input of the task's own format (`inputKind` `.file`), given its bytes.
+    func process(fileBytes: [UInt8], path: String, progress: (Double) -> Void) throws -> BatchProduct
+}
+
+extension BatchTask {
+    public var inputKind: BatchInputKind { .image }
+
+    public func process(fileBytes: [UInt8], path: String, progress: (Double) -> Void) throws -> BatchProduct {
+        throw TaskError.invalidOption("this task reads images, not files of its own format")
+    }
 }

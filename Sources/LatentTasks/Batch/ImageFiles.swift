@@ -5,10 +5,14 @@ import LatentImage
 public enum ImageFiles {
     /// Reads the first bytes of `path` and names its format, or nil if it is not an image we read.
     public static func sniff(_ path: String) -> ImageFormat? {
-        guard let handle = FileHandle(forReadingAtPath: path) else { return nil }
+        ImageFormat.sniff(head(path, count: 8))
+    }
+
+    /// Up to `count` first bytes of the file (none when it cannot be read).
+    static func head(_ path: String, count: Int) -> [UInt8] {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return [] }
         defer { try? handle.close() }
-        guard let head = try? handle.read(upToCount: 8) else { return nil }
-        return ImageFormat.sniff(Array(head))
+        return (try? handle.read(upToCount: count)).map { Array($0) } ?? []
     }
 
     /// The image files in `folder` (and below it when `recursive`), sorted by path so that

@@ -55,6 +55,9 @@ public struct InstalledModel {
                     tileMargin = architecture.tileRequirements.alignedMargin
                 }
             }
+            if kind == CompressionArchitecture.kindName, let architecture = try? file.architecture(CompressionArchitecture.self) {
+                flopsPerPixel = architecture.flopsPerPixel
+            }
             if let training = file.trainingJSON,
                let object = try? JSONSerialization.jsonObject(with: Data(training.utf8)) as? [String: Any] {
                 for (key, value) in object where Self.isMetric(key) { metrics[key] = "\(value)" }
@@ -67,7 +70,8 @@ public struct InstalledModel {
 
     /// Dev-set results from the model card (`<name>.json` beside the weights, written by
     /// Pretrained/tools/make_card.py): e.g. "psnr σ=25 set12-gray" → "29.10", and for upscalers
-    /// "psnr ×2 set5" → "36.90" with "bicubic psnr ×2 set5" → "33.65".
+    /// "psnr ×2 set5" → "36.90" with "bicubic psnr ×2 set5" → "33.65", for codecs "bpp mcmaster18" and
+    /// "psnr mcmaster18".
     static func cardMetrics(forWeights path: String) -> [String: String] {
         let cardPath = (path as NSString).deletingPathExtension + ".json"
         guard let data = FileManager.default.contents(atPath: cardPath),
@@ -89,7 +93,11 @@ public struct InstalledModel {
             }
             guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue else { continue }
             let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
-            if let sigma = (entry["sigma"] as? NSNumber)?.doubleValue {
+            if let bpp = (entry["mean_bpp"] as? NSNumber)?.doubleValue {
+                // A codec's rate and distortion (latent eval compress).
+                result["bpp \(data)"] = String(format: "%.3f", bpp)
+                result["psnr \(data)"] = String(format: "%.2f", psnr)
+            } else if let sigma = (entry["sigma"] as? NSNumber)?.doubleValue {
                 result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
             } else if let scale = (entry["scale"] as? NSNumber)?.intValue {
                 result["psnr ×\(scale) \(data)"] = String(format: "%.2f", psnr)

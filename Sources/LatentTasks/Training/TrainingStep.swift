@@ -89,6 +89,12 @@ public struct TrainingStep {
             return TrainingStep(kind: kind, batch: o.batch, size: p, channels: 1) {
                 ColorizeTraining.step(network, optimizer, patches: patches, targets: targets)
             }
+        case CompressionArchitecture.kindName:
+            var o = (optionsJSON.flatMap { try? JSONDecoder().decode(CompressTrainingOptions.self, from: Data($0.utf8)) })
+                ?? CompressTrainingOptions(data: "", output: "")
+            o.batch = batch ?? o.batch
+            o.patch = size ?? o.patch
+            return try compress(try file.architecture(CompressionArchitecture.self), options: o, seed: seed)
         case AutoencoderArchitecture.variationalKind, AutoencoderArchitecture.plainKind, GANArchitecture.kindName:
             guard let json = optionsJSON,
                   var o = try? JSONDecoder().decode(GenerativeTrainingOptions.self, from: Data(json.utf8)) else {
@@ -106,6 +112,23 @@ public struct TrainingStep {
             }
         default:
             throw TaskError.invalidOption("\(path): no training step for \(kind) models yet (add it to TrainingStep.forModel)")
+        }
+    }
+
+    /// The codec's training step (`latent train compress`) for an architecture that need not be in
+    /// a file yet: the compress suite times the default one when no codec is installed.
+    public static func compress(_ architecture: CompressionArchitecture, options o: CompressTrainingOptions,
+                                seed: UInt64 = 1) throws -> TrainingStep {
+        guard o.patch % architecture.totalStride == 0 else {
+            throw TaskError.invalidOption("the patch side \(o.patch) must be a multiple of the stride \(architecture.totalStride)")
+        }
+        var rng = RandomSource(seed: seed)
+        let network = FactorizedPriorCodec(architecture, seed: seed)
+        network.train()
+        let optimizer = CompressTraining.optimizer(network, options: o).group
+        let patches = Tensor.uniform([o.batch, architecture.channels, o.patch, o.patch], using: &rng)
+        return TrainingStep(kind: CompressionArchitecture.kindName, batch: o.batch, size: o.patch, channels: architecture.channels) {
+            CompressTraining.step(network, optimizer, batch: patches, options: o, using: &rng).loss
         }
     }
 

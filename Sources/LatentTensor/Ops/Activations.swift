@@ -59,4 +59,15 @@ extension Tensor {
     public func leakyReLU(_ slope: Float = 0.2) -> Tensor { activated(.leakyReLU(slope)) }
     public func sigmoid() -> Tensor { activated(.sigmoid) }
     public func tanh() -> Tensor { activated(.tanh) }
+
+    /// softplus(x) = ln(1 + eˣ), computed as max(x, 0) + ln(1 + e^{−|x|}) so that it neither
+    /// overflows for large x nor loses the small values for very negative x; the derivative is
+    /// sigmoid(x). Used to keep weights positive (the factorized entropy model's matrices).
+    public func softplus() -> Tensor {
+        let out = ElementwiseKernels.unary(self) { x in Swift.max(x, 0) + Foundation.log1p(Foundation.exp(-Swift.abs(x))) }
+        let saved = detached()
+        return Autograd.record(out, inputs: [self]) { g in
+            [ElementwiseKernels.binary(g, saved) { g, x in g * stableSigmoid(x) }]
+        }
+    }
 }

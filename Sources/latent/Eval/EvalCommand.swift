@@ -5,5 +5,6 @@ struct EvalCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "eval",
         abstract: "Evaluate a model on a folder of images.",
-        subcommands: [EvalDenoiseCommand.self, EvalUpscaleCommand.self, EvalColorizeCommand.self, EvalVAECommand.self, EvalGANCommand.self])
+        subcommands: [EvalDenoiseCommand.self, EvalUpscaleCommand.self, EvalColorizeCommand.self, EvalVAECommand.self, EvalGANCommand.self,
+                      EvalCompressCommand.self])
 }

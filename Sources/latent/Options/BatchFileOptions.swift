@@ -34,3 +34,16 @@ struct BatchFileOptions: ParsableArguments {
         }
     }
 }
+
+extension BatchFileOptions {
+    /// A run over these files with the defaults for everything else.
+    func configuration(limits: ImageLimits, threads: Int?) -> BatchConfiguration {
+        var c = BatchConfiguration(inputs: inputs, naming: OutputNaming(folder: output, suffix: suffix, format: .same))
+        c.recursive = recursive
+        c.overwrite = overwrite
+        c.shard = shard.flatMap { try? Shard(parsing: $0) } ?? .all
+        c.limits = limits
+        c.threads = threads
+        return c
+    }
+}

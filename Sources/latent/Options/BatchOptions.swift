@@ -26,16 +26,23 @@ struct BatchOptions: ParsableArguments {
 
     /// Runs `task` over the inputs, printing as asked; exits 1 when any file failed.
     func run(_ task: BatchTask, command: String) throws {
-        engine.apply()
-        let console = BatchConsole(command: command, json: report.json, quiet: report.quiet)
-        InterruptCleanup.install(beforeExit: console.interrupt)
-        let summary: BatchSummary
-        do {
-            summary = try BatchRunner(configuration: configuration, task: task, observer: console).run()
-        } catch {
-            FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
-            throw ExitCode(1)
-        }
-        if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
+        try runBatch(task, configuration: configuration, engine: engine, report: report, command: command)
     }
+}
+
+/// Runs `task` with `configuration`, printing as `report` asks; exits 1 when any file failed.
+/// Shared by commands whose options differ from `BatchOptions` (encode, decode).
+func runBatch(_ task: BatchTask, configuration: BatchConfiguration, engine: EngineOptions, report: ReportOptions,
+              command: String) throws {
+    engine.apply()
+    let console = BatchConsole(command: command, json: report.json, quiet: report.quiet)
+    InterruptCleanup.install(beforeExit: console.interrupt)
+    let summary: BatchSummary
+    do {
+        summary = try BatchRunner(configuration: configuration, task: task, observer: console).run()
+    } catch {
+        FileHandle.standardError.write(Data("\(command): \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+    if summary.exitStatus != 0 { throw ExitCode(summary.exitStatus) }
 }

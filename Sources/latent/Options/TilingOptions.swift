@@ -10,7 +10,9 @@ struct TilingOptions: ParsableArguments {
     var maxMemory: String = "1G"
 
     /// Bytes, from "1073741824", "1G", "1GiB", "512M", "64MB", "900k".
-    var maxMemoryBytes: Int? {
+    var maxMemoryBytes: Int? { Self.parseBytes(maxMemory) }
+
+    static func parseBytes(_ maxMemory: String) -> Int? {
         let text = maxMemory.uppercased().replacingOccurrences(of: "IB", with: "").replacingOccurrences(of: "B", with: "")
         let units: [Character: Int] = ["K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40]
         if let last = text.last, let unit = units[last], let value = Double(text.dropLast()), value > 0 {

@@ -262,6 +262,7 @@ def elementwise_cases():
         ("sigmoid", "sigmoid", {}, torch.sigmoid),
         ("tanh", "tanh", {}, torch.tanh),
         ("exp", "exp", {}, torch.exp),
+        ("softplus", "softplus", dict(beta=1, threshold=20), F.softplus),
     ]
     for name, op, args, f in unary:
         g = generator_for(name)
@@ -280,6 +281,56 @@ def elementwise_cases():
     g = generator_for("softmax_dim1_t0.38")
     op_case("softmax_dim1_t0.38", "softmax", dict(dim=1, temperature=0.38, formula="softmax(x / temperature, dim=1)"),
             [randn(g, 2, 6, 3, 4) * 2], lambda i, _p, _b: F.softmax(i[0] / 0.38, dim=1))
+
+
+def codec_layer_cases():
+    # GDN / IGDN (Balle et al. 2016) with effective beta [C] and gamma [C, C], as Latent's GDN:
+    # y = x / sqrt(beta + conv1x1(x^2, gamma)), inverse y = x * sqrt(...).
+    for name, inverse in (("gdn", False), ("igdn", True)):
+        g = generator_for(name)
+        channels = 4
+        params = {"beta": 0.5 + rand(g, channels), "gamma": 0.2 * rand(g, channels, channels)}
+
+        def gdn(i, p, _b, inverse=inverse):
+            norm = torch.sqrt(F.conv2d(i[0] * i[0], p["gamma"].reshape(channels, channels, 1, 1), p["beta"]))
+            return i[0] * norm if inverse else i[0] / norm
+        op_case(name, name, dict(channels=channels, inverse=inverse), [randn(g, 2, channels, 5, 6)], gdn, params=params,
+                extra_metadata={"formula": "x / sqrt(conv2d(x*x, gamma[:, :, None, None], beta))" + (" inverted" if inverse else "")})
+
+    # The factorized density of Balle et al. 2018 (CompressAI's EntropyBottleneck._likelihood):
+    # per-channel monotone network with softplus matrices and tanh gates, likelihood
+    # |sigmoid(s*upper) - sigmoid(s*lower)| with s = -sign(lower + upper). Weights perturbed from
+    # CompressAI's initialisation so that every parameter matters.
+    name = "factorized_likelihood"
+    g = generator_for(name)
+    channels, filters = 3, (1, 3, 3, 1)
+    params = {}
+    for k in range(len(filters) - 1):
+        init = math.log(math.expm1(1 / 3.0 ** (1 / 3) / filters[k + 1]))
+        params[f"layers.{k}.matrix"] = init + 0.3 * randn(g, channels, filters[k + 1], filters[k])
+        params[f"layers.{k}.bias"] = rand(g, channels, filters[k + 1], 1) - 0.5
+        if k < len(filters) - 2:
+            params[f"layers.{k}.factor"] = 0.5 * randn(g, channels, filters[k + 1], 1)
+
+    def logits(x, p):
+        for k in range(len(filters) - 1):
+            x = torch.matmul(F.softplus(p[f"layers.{k}.matrix"]), x) + p[f"layers.{k}.bias"]
+            if k < len(filters) - 2:
+                x = x + torch.tanh(p[f"layers.{k}.factor"]) * torch.tanh(x)
+        return x
+
+    def likelihood(i, p, _b):
+        y = i[0]  # [N, C, H, W] -> [C, 1, N*H*W] as CompressAI arranges it
+        n, c, h, w = y.shape
+        values = y.permute(1, 0, 2, 3).reshape(c, 1, -1)
+        lower, upper = logits(values - 0.5, p), logits(values + 0.5, p)
+        sign = -torch.sign(lower + upper).detach()
+        result = torch.abs(torch.sigmoid(sign * upper) - torch.sigmoid(sign * lower))
+        return result.reshape(c, n, h, w).permute(1, 0, 2, 3).contiguous()
+    op_case(name, "factorized_likelihood", dict(channels=channels, filters=[3, 3]),
+            [1.5 * randn(g, 2, channels, 3, 4)], likelihood, params=params,
+            extra_metadata={"formula": "CompressAI EntropyBottleneck._likelihood with init_scale 3, filters (3, 3); "
+                                       "no lower bound (all values are far above 1e-9)"})
 
 
 def shape_cases():
@@ -587,7 +638,7 @@ def main():
     if not torch.__version__.startswith("1.13"):
         print(f"warning: fixtures were made with torch 1.13, this is {torch.__version__}", file=sys.stderr)
     for make in (conv_cases, pooling_cases, resampling_cases, linear_and_norm_cases, elementwise_cases,
-                 shape_cases, reduction_cases, loss_cases, optimizer_cases, model_cases):
+                 codec_layer_cases, shape_cases, reduction_cases, loss_cases, optimizer_cases, model_cases):
         make()
     self_check()
     total = sum(os.path.getsize(p) for p in WRITTEN)
