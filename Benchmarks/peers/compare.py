@@ -608,7 +608,14 @@ def main(argv=None):
             parser.error("no models: pass paths, add Pretrained/*.safetensors, or use --random 3")
         for model_path in models:
             model_dir = tempfile.mkdtemp(dir=workdir)
-            result = compare_model(model_path, args, model_dir)
+            try:
+                result = compare_model(model_path, args, model_dir)
+            except (OSError, latent_models.LatentFormatError) as error:
+                # One unreadable file must not stop the others; it fails the run, named.
+                print(json.dumps({"model": model_path, "error": str(error)}) if args.json else f"{model_path}: {error}",
+                      flush=True)
+                failed = True
+                continue
             if result["max_abs_diff"] is not None and result["max_abs_diff"] > args.tolerance:
                 result["notes"].append(f"max_abs_diff {result['max_abs_diff']:.3g} exceeds {args.tolerance:g}")
                 failed = True

@@ -504,6 +504,27 @@ class CompareEveryKindWithFakeBenchmarksTest(unittest.TestCase):
         self.assertAlmostEqual(gan["latent_images_per_s"], 64 * 1000 / 7.5)
         self.assertEqual((upscale["train_patch"], colorize["train_patch"], vae["train_patch"]), (96, 128, 16))
 
+    def test_an_unreadable_model_is_named_and_the_others_go_on(self):
+        import contextlib
+        import io
+        import compare
+        with tempfile.TemporaryDirectory() as directory:
+            broken = os.path.join(directory, "broken.safetensors")
+            with open(broken, "wb") as f:
+                f.write(b"\x02\x00")
+            good = os.path.join(directory, "vae.safetensors")
+            latent_models.write_random_model(good, SMALL_NETWORK_SPECS["vae"], seed=1)
+            printed = io.StringIO()
+            with contextlib.redirect_stdout(printed):
+                status = compare.main([broken, good, "--benchmarks", os.path.join(directory, "none"), "--size", "32",
+                                       "--runs", "1", "--warmup", "0", "--train-steps", "0", "--json"])
+        first, second = [json.loads(line) for line in printed.getvalue().splitlines()]
+        self.assertEqual(status, 1)
+        self.assertIn("broken.safetensors", first["error"])
+        self.assertIn("shorter than", first["error"])
+        self.assertEqual(second["kind"], "vae")
+        self.assertLessEqual(second["max_abs_diff"], 1e-4)  # PyTorch against ONNX Runtime
+
     def test_a_disagreeing_latent_fails_the_run(self):
         bad = FAKE_BENCHMARKS.replace('{"output": run().contiguous()}', '{"output": (run() + 0.01).contiguous()}')
         self.assertNotEqual(bad, FAKE_BENCHMARKS)

@@ -46,7 +46,7 @@ struct BenchmarkChart {
                            Series(name: "PyTorch", color: torch, key: "torch_train_samples_per_s")]
 
     // Geometry in pixels; text is the 5×7 font at 2× (12 px per character, 14 px high).
-    let width = 1100, margin = 24, labelWidth = 110, barHeight = 18, rowGap = 6, valueWidth = 430
+    let width = 1100, margin = 24, labelWidth = 110, barHeight = 18, rowGap = 6, valueWidth = 470
 
     static func number(_ object: [String: Any], _ key: String) -> Double? { (object[key] as? NSNumber)?.doubleValue }
 
@@ -70,7 +70,10 @@ struct BenchmarkChart {
         var context: [String] = []
         if let date = first["date"] as? String { context.append(date) }
         if let machine = first["machine"] as? String { context.append(machine) }
-        if let load = Self.number(first, "load_average_1min") { context.append(String(format: "load %.1f", load)) }
+        let loads = results.compactMap { Self.number($0, "load_average_1min") }
+        if let low = loads.min(), let high = loads.max() {
+            context.append(String(format: low == high ? "load %.1f" : "load %.1f-%.1f", low, high))
+        }
         canvas.text(context.joined(separator: ", "), x: margin, y: y, Self.muted)
         y += 22 + margin / 2
 
