@@ -1,5 +1,5 @@
-/// SHA-256 (FIPS 180-4), for identifying a model's weights in `.lat` files. Foundation on Linux
-/// has no hash functions, and the package has no crypto dependency.
+/// SHA-256 (FIPS 180-4): identifies a model's weights in `.lat` files and checks decoded samples in tests.
+/// Foundation on Linux has no hash functions, and the package has no crypto dependency.
 public struct SHA256 {
     private var state: [UInt32] = [
         0x6a09_e667, 0xbb67_ae85, 0x3c6e_f372, 0xa54f_f53a, 0x510e_527f, 0x9b05_688c, 0x1f83_d9ab, 0x5be0_cd19,
