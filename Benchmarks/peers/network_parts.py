@@ -149,3 +149,25 @@ def gan_parts(loaded, pixels):
             NetworkPart("discriminator", Call(module, lambda x: module.discriminator(x * 2 - 1)), photo_tiles(pixels, size),
                         torch.rand(3, channels, size, size), (0,), megapixels, GENERATIVE_BATCH,
                         f"the discriminator's logits on {GENERATIVE_BATCH} {size}x{size} tiles of the photo")]
+
+
+@parts("compress-factorized")
+def codec_parts(loaded, pixels):
+    module = loaded.module
+    if pixels.shape[2] != 3:
+        raise ValueError("compress-factorized: needs a colour photo")
+    stride = module.total_stride
+    height, width = (pixels.shape[0] // stride) * stride, (pixels.shape[1] // stride) * stride
+    x = planes(np.ascontiguousarray(pixels[:height, :width]))
+    with torch.no_grad():  # the photo's own quantized latent: what `latent decode` decodes
+        latent = module.quantize(module.analysis(x)).contiguous()
+    channels = latent.shape[1]
+    megapixels = height * width / 1e6
+    return [NetworkPart("synthesis", Call(module, module.synthesis), latent, torch.randn(1, channels, 2, 3) * 4, (0, 2, 3),
+                        megapixels, None,
+                        f"the synthesis transform on the photo's quantized latent {latent.shape[2]}x{latent.shape[3]} "
+                        f"-> {height}x{width} (what decode runs; per output MP; range decoding not included)"),
+            NetworkPart("analysis", Call(module, module.analysis), x, torch.rand(1, 3, 2 * stride, 3 * stride), (0, 2, 3),
+                        megapixels, None,
+                        f"the analysis transform on the photo {height}x{width} -> its latent before rounding "
+                        f"(what encode runs; per input MP; range coding not included)")]

@@ -297,7 +297,8 @@ elif tool == "forward":
     x = torch.from_numpy(latent_models.read_safetensors(arguments[2])[0]["input"].copy())
     run = {"detail": lambda: model.detail(x), "logits": lambda: model(x), "decoder": lambda: model.decode(x),
            "encoder": lambda: model.encode(x)[0], "generator": lambda: model(x),
-           "discriminator": lambda: model.discriminator(x * 2 - 1)}[options["--part"]]
+           "discriminator": lambda: model.discriminator(x * 2 - 1), "synthesis": lambda: model.synthesis(x),
+           "analysis": lambda: model.analysis(x)}[options["--part"]]
     with torch.no_grad():
         latent_models.write_safetensors(options["-o"], {"output": run().contiguous()}, {})
     print(json.dumps({"latent_ms": 7.5, "latent_cpu_ms": 9.0, "part": options["--part"]}))
@@ -451,6 +452,7 @@ SMALL_NETWORK_SPECS = {
                                                  decoderConvs=[1]),
     "vae": {"kind": "vae", "imageSize": 16, "channels": 1, "latentDim": 4, "widths": [8, 16]},
     "gan": {"kind": "gan", "imageSize": 16, "channels": 3, "latentDim": 5, "widths": [8, 16]},
+    "compress": latent_models.compress_spec(width=8, latentChannels=6, levels=3),
 }
 
 
@@ -475,7 +477,7 @@ class CompareEveryKindWithFakeBenchmarksTest(unittest.TestCase):
 
     def test_every_part_agrees_and_is_timed_and_every_kind_trains(self):
         expected_parts = {"upscale": ["detail"], "colorize": ["logits"], "vae": ["decoder", "encoder"],
-                          "gan": ["generator", "discriminator"]}
+                          "gan": ["generator", "discriminator"], "compress": ["synthesis", "analysis"]}
         with tempfile.TemporaryDirectory() as directory:
             status, results = self.run_compare(directory, list(expected_parts))
         self.assertEqual(status, 0, results)
@@ -495,14 +497,19 @@ class CompareEveryKindWithFakeBenchmarksTest(unittest.TestCase):
             self.assertEqual(result["latent_train_samples_per_s"], 4.25, name)
             self.assertGreater(result["torch_train_samples_per_s"], 0, name)
             self.assertEqual(result["notes"], [], name)  # the CLI (absent here) is only run for denoisers
-        upscale, colorize, vae, gan = results
+        upscale, colorize, vae, gan, compress = results
         self.assertEqual(upscale["parts"][0]["output_shape"], [1, 1, 64, 64])
         self.assertAlmostEqual(upscale["parts"][0]["megapixels"], 64 * 64 / 1e6)  # per output megapixel
         self.assertEqual(colorize["parts"][0]["output_shape"], [1, 6, 8, 8])
         self.assertEqual(vae["parts"][0]["input_shape"], [64, 4])
         self.assertEqual(vae["parts"][1]["output_shape"], [64, 4])
         self.assertAlmostEqual(gan["latent_images_per_s"], 64 * 1000 / 7.5)
-        self.assertEqual((upscale["train_patch"], colorize["train_patch"], vae["train_patch"]), (96, 128, 16))
+        self.assertEqual((upscale["train_patch"], colorize["train_patch"], vae["train_patch"], compress["train_patch"]),
+                         (96, 128, 16, 128))
+        # The codec's synthesis decodes the photo's own quantized latent (integers around the medians).
+        self.assertEqual(compress["parts"][0]["input_shape"], [1, 6, 4, 4])
+        self.assertEqual(compress["parts"][0]["output_shape"], [1, 3, 32, 32])
+        self.assertEqual(compress["parts"][1]["output_shape"], [1, 6, 4, 4])
 
     def test_an_unreadable_model_is_named_and_the_others_go_on(self):
         import contextlib
@@ -548,7 +555,9 @@ class TorchTrainingStepsTest(unittest.TestCase):
         pixels = np.zeros((8, 8, 3), np.uint8)
         cases = [("upscale", {"batch": 3, "patch": 16, "loss": "l1"}, (3, 16, "l1")),
                  ("colorize", {"batch": 2, "patch": 16}, (2, 16, "soft cross-entropy")),
-                 ("vae", {"batch": 4, "learningRate": 3e-3, "adamBeta1": 0.9, "beta": 1}, (4, 16, "Bernoulli NLL + beta*KL"))]
+                 ("vae", {"batch": 4, "learningRate": 3e-3, "adamBeta1": 0.9, "beta": 1}, (4, 16, "Bernoulli NLL + beta*KL")),
+                 ("compress", {"batch": 2, "patch": 16, "learningRate": 1e-2, "lambda": 0.05},
+                  (2, 16, "lambda*255^2*MSE + bpp (uniform noise)"))]
         with tempfile.TemporaryDirectory() as directory:
             for name, options, expected in cases:
                 torch.manual_seed(0)

@@ -15,6 +15,10 @@ latent_models.py), the same loss, the same optimizer settings and equal batch an
   Adam (ColorizeTraining.step with ABClassTargets);
 - vae / ae: reparameterised code, Bernoulli reconstruction (summed per image) + beta * KL, Adam
   with the recorded beta1 (AutoencoderTrainer.step);
+- compress-factorized: additive uniform noise on the latent, the factorized density's
+  likelihoods, lambda * 255^2 * MSE + bits per pixel, gradients clipped to the recorded norm,
+  Adam for the transforms and Adam at densityLearningRateFactor times the rate for the
+  densities, then GDN's projection (CompressTraining.step);
 - gan: a discriminator update on a real and a detached generated batch (smoothed real label),
   then a generator update through the frozen discriminator (non-saturating loss), two Adams
   (GANTrainer.step).
@@ -250,3 +254,39 @@ def gan_step(model, architecture, options, pixels, batch, size, generator):
         return g_loss.item()
 
     return TorchTrainingStep(batch, image_size, "BCE: D on real+fake, then G non-saturating", run)
+
+
+@training_step("compress-factorized")
+def compress_step(model, architecture, options, pixels, batch, size, generator):
+    batch, patch = batch or options.get("batch", 8), size or options.get("patch", 128)
+    if patch % model.total_stride:
+        raise ValueError(f"the patch side {patch} must be a multiple of the stride {model.total_stride}")
+    lam, clip = options.get("lambda", 0.013), options.get("clipNorm", 1.0)
+    learning_rate = options.get("learningRate", 1e-4)
+    named = list(model.named_parameters())
+    optimizer = torch.optim.Adam([
+        {"params": [p for n, p in named if not n.startswith("density.")], "lr": learning_rate},
+        {"params": [p for n, p in named if n.startswith("density.")],
+         "lr": learning_rate * options.get("densityLearningRateFactor", 10.0)}], betas=(0.9, 0.999), eps=1e-8)
+    gdns = [m for m in model.modules() if isinstance(m, latent_models.GDN)]
+    images = torch.rand(batch, 3, patch, patch, generator=generator)
+    pixels_per_batch = batch * patch * patch
+
+    def run():
+        optimizer.zero_grad(set_to_none=True)
+        y = model.analysis(images)
+        noisy = y + torch.rand(y.shape, generator=generator) - 0.5
+        reconstruction, likelihoods = model.synthesis(noisy), model.density.likelihood(noisy)
+        bpp = -torch.log(likelihoods).sum() / (np.log(2) * pixels_per_batch)
+        value = lam * 255 * 255 * F.mse_loss(reconstruction, images) + bpp
+        value.backward()
+        if clip > 0:
+            torch.nn.utils.clip_grad_norm_(model.parameters(), clip)
+        optimizer.step()
+        with torch.no_grad():  # GDN's constraints, as FactorizedPriorCodec.project
+            for gdn in gdns:
+                gdn.beta.clamp_(min=1e-6)
+                gdn.gamma.clamp_(min=0)
+        return value.item()
+
+    return TorchTrainingStep(batch, patch, "lambda*255^2*MSE + bpp (uniform noise)", run)

@@ -3,6 +3,7 @@ import XCTest
 @testable import LatentTasks
 import LatentImage
 import LatentModels
+import LatentNN
 import LatentTensor
 
 /// `NetworkForward` runs one network of a model file on a given tensor (what the peer comparison
@@ -88,6 +89,29 @@ final class NetworkForwardTests: XCTestCase {
             .run(Tensor.uniform([3, 3, 16, 16], using: &rng))
         XCTAssertEqual(logits.shape, [3])
         XCTAssertTrue(logits.toArray().allSatisfy(\.isFinite))
+    }
+
+    /// The codec's synthesis is what `latent decode` runs on the decoded latent, and its analysis
+    /// what `latent encode` rounds: both loaded from the file the training writes.
+    func testCodecPartsAreTheCodecsTransforms() throws {
+        let network = FactorizedPriorCodec(CompressionArchitecture(width: 8, latentChannels: 6, levels: 2), seed: 7)
+        let path = folder + "/compress.safetensors"
+        try ModelFile.save(network, architecture: network.architecture, trainingJSON: "{}",
+                           extraTensors: try EntropyTables(density: network.density).storedTensors(), to: path)
+        network.eval()
+        var rng = RandomSource(seed: 6)
+        let synthesis = try NetworkForward.forModel(at: path)
+        XCTAssertEqual(synthesis.part, "synthesis")
+        let latent = (Tensor.uniform([2, 6, 3, 5], using: &rng) * 8 - 4)
+        let image = try synthesis.run(latent)
+        XCTAssertEqual(image.shape, [2, 3, 12, 20])
+        assertEqual(image, Autograd.withoutGrad { network.synthesis(latent).plain() }, "synthesis")
+        let x = Tensor.uniform([1, 3, 8, 12], using: &rng)
+        let analysis = try NetworkForward.forModel(at: path, part: "analysis")
+        assertEqual(try analysis.run(x), Autograd.withoutGrad { network.analysis(x).plain() }, "analysis")
+        XCTAssertThrowsError(try analysis.run(Tensor.zeros([1, 3, 6, 8]))) { error in
+            XCTAssertTrue("\(error)".contains("multiples of 4"), "\(error)")
+        }
     }
 
     func testWrongPartsAndShapesAreClearErrors() throws {

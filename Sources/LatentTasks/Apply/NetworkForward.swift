@@ -30,7 +30,10 @@ public struct NetworkForward {
     /// - vae, ae `decoder`: codes [N, D] → images in (0, 1) (sigmoid of the logits);
     ///   `encoder`: images [N, C, S, S] in [0, 1] → the posterior mean [N, D];
     /// - gan `generator`: codes [N, D] → images in [0, 1]; `discriminator`: images [N, C, S, S]
-    ///   in [0, 1] → logits [N].
+    ///   in [0, 1] → logits [N];
+    /// - compress-factorized `synthesis`: a quantized latent [N, M, h, w] → the reconstruction
+    ///   [N, 3, h·s, w·s] before clamping (what `latent decode` runs); `analysis`: images
+    ///   [N, 3, H, W] in [0, 1], H and W multiples of the stride → the latent before rounding.
     public static func parts(ofKind kind: String) -> [String] {
         switch kind {
         case DenoiserArchitecture.kindName: return ["network"]
@@ -38,6 +41,7 @@ public struct NetworkForward {
         case ColorizerArchitecture.kindName: return ["logits"]
         case AutoencoderArchitecture.variationalKind, AutoencoderArchitecture.plainKind: return ["decoder", "encoder"]
         case GANArchitecture.kindName: return ["generator", "discriminator"]
+        case CompressionArchitecture.kindName: return ["synthesis", "analysis"]
         default: return []
         }
     }
@@ -95,6 +99,14 @@ public struct NetworkForward {
             case (.gan(let m), _):
                 return forward("images [N, \(c), \(s), \(s)] in [0, 1]", squareImages(c, s)) { m.discriminator($0 * 2 - 1) }
             }
+        case CompressionArchitecture.kindName:
+            let network = try LatentCodec(modelPath: path).network
+            let a = network.architecture
+            if chosen == "synthesis" {
+                return forward("latents [N, \(a.latentChannels), h, w]", images(a.latentChannels, multipleOf: 1)) { network.synthesis($0) }
+            }
+            return forward("images [N, \(a.channels), H, W] with H and W multiples of \(a.totalStride)",
+                           images(a.channels, multipleOf: a.totalStride)) { network.analysis($0) }
         default:
             throw TaskError.invalidOption("\(path): no network forward for \(kind) models yet (add it to NetworkForward)")
         }
