@@ -15,17 +15,9 @@ struct DecodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Decode with this model (name or path) instead of the one each file names.", valueName: "name|path"))
     var model: String?
 
-    @OptionGroup var files: BatchFileOptions
-    @OptionGroup var report: ReportOptions
-    @OptionGroup var engine: EngineOptions
-    @OptionGroup var limits: ImageLimitOptions
-    @OptionGroup var memory: MemoryOptions
+    @OptionGroup var batch: CodecBatchOptions
 
     func run() throws {
-        var configuration = files.configuration(limits: limits.limits, threads: engine.threads)
-        configuration.naming.format = .png
-        configuration.maxMemory = memory.bytes
-        try runBatch(CompressBatch.decodeTask(model: model, activationBudget: configuration.activationBudget), configuration: configuration,
-                     engine: engine, report: report, command: "latent decode")
+        try batch.run(command: "latent decode", format: .png) { CompressBatch.decodeTask(model: model, activationBudget: $0) }
     }
 }

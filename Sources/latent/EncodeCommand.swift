@@ -21,11 +21,7 @@ struct EncodeCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Model name or path (instead of --quality).", valueName: "name|path"))
     var model: String?
 
-    @OptionGroup var files: BatchFileOptions
-    @OptionGroup var report: ReportOptions
-    @OptionGroup var engine: EngineOptions
-    @OptionGroup var limits: ImageLimitOptions
-    @OptionGroup var memory: MemoryOptions
+    @OptionGroup var batch: CodecBatchOptions
 
     func validate() throws {
         if quality != nil && model != nil { throw ValidationError("give --quality or --model, not both") }
@@ -36,9 +32,6 @@ struct EncodeCommand: ParsableCommand {
 
     func run() throws {
         let name = model ?? CompressBatch.modelName(quality: quality ?? CompressBatch.defaultQuality)
-        var configuration = files.configuration(limits: limits.limits, threads: engine.threads)
-        configuration.maxMemory = memory.bytes
-        try runBatch(CompressBatch.encodeTask(model: name, activationBudget: configuration.activationBudget),
-                     configuration: configuration, engine: engine, report: report, command: "latent encode")
+        try batch.run(command: "latent encode") { CompressBatch.encodeTask(model: name, activationBudget: $0) }
     }
 }

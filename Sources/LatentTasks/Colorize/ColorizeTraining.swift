@@ -6,7 +6,7 @@ import LatentTensor
 
 /// The options of `latent train colorize`; stored in checkpoints and in the model's training
 /// record, so a run can be resumed and reproduced exactly.
-public struct ColorizeTrainingOptions: Codable, Equatable {
+public struct ColorizeTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     public var data: String
     public var validation: String?
     public var output: String
@@ -169,82 +169,35 @@ public final class ColorizeTraining {
 
         let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
-        let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(o), as: UTF8.self)
-
-        var rng = RandomSource(seed: o.seed &+ 0x5EED)
-        var step = 0
-        var elapsedBefore = 0.0
-        var history: [[String: Double]] = []
-        if resume, FileManager.default.fileExists(atPath: o.checkpointPath) {
-            let checkpoint = try Checkpoint.restore(from: o.checkpointPath, model: network, optimizer: optimizer)
-            let saved = try JSONDecoder().decode(ColorizeTrainingOptions.self, from: Data(checkpoint.optionsJSON.utf8))
-            guard saved.sameRun(as: o) else {
-                throw TaskError.checkpoint("\(o.checkpointPath) was written with other options; remove it or repeat its options")
-            }
-            step = checkpoint.step
-            rng.stateWords = checkpoint.randomState
-            elapsedBefore = checkpoint.elapsedSeconds
-            if let h = checkpoint.extra["latent.validation_history"],
-               let decoded = try? JSONDecoder().decode([[String: Double]].self, from: Data(h.utf8)) {
-                history = decoded
-            }
-            progress.note("resumed from \(o.checkpointPath) at step \(step)")
-        }
-
-        let started = Date()
-        var elapsed: Double { elapsedBefore + Date().timeIntervalSince(started) }
-        func saveCheckpoint() throws {
-            let h = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-            try Checkpoint(step: step, randomState: rng.stateWords, elapsedSeconds: elapsed,
-                           optionsJSON: optionsJSON, extra: ["latent.validation_history": h])
-                .save(model: network, optimizer: optimizer, to: o.checkpointPath)
-        }
-        func validate() throws -> ColorizeEvaluation? {
-            guard let validation else { return nil }
-            network.eval()
-            defer { network.train() }
-            let result = try ColorizeEvaluation.run(Colorizer(network: network, renderSize: o.renderSize), images: validation)
-            history.append(["step": Double(step), "psnr": result.meanPSNR, "gray_psnr": result.meanGrayPSNR,
-                            "colorfulness_ratio": result.colorfulnessRatio, "seconds": elapsed])
-            progress.note(String(format: "step %d: validation PSNR %.3f dB (gray %.3f dB), colourfulness %.1f of %.1f (%.0f%%)",
-                                 step, result.meanPSNR, result.meanGrayPSNR, result.meanColorfulness,
-                                 result.meanOriginalColorfulness, 100 * result.colorfulnessRatio))
-            return result
-        }
-
+        let loop = try TrainingLoop(options: o, validateEvery: o.validateEvery, model: network, optimizer: optimizer,
+                                    progress: progress, resume: resume)
         let sampler = PatchSampler(images: labImages, patchSize: o.patch, symmetries: .mirror)
-        var meter = progress
-        network.train()
-        while step < o.steps {
+        let outcome = try loop.run(pauseAt: pauseAt, validate: validation.map { images in { step in
+            let result = try ColorizeEvaluation.run(Colorizer(network: network, renderSize: o.renderSize), images: images)
+            return TrainingLoop.Validation(
+                result: result,
+                history: ["psnr": result.meanPSNR, "gray_psnr": result.meanGrayPSNR, "colorfulness_ratio": result.colorfulnessRatio],
+                line: String(format: "step %d: validation PSNR %.3f dB (gray %.3f dB), colourfulness %.1f of %.1f (%.0f%%)",
+                                     step, result.meanPSNR, result.meanGrayPSNR, result.meanColorfulness,
+                                     result.meanOriginalColorfulness, 100 * result.colorfulnessRatio))
+        } }) { done, rng in
             let patches = sampler.batch(o.batch, using: &rng)
-            optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
+            optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: done)
             let loss = Self.step(network, optimizer, patches: patches, targets: targets)
-            step += 1
-            meter.record(step: step, loss: loss, samples: o.batch, learningRate: optimizer.learningRate)
-            onStep?(step, loss)
-            if step % o.checkpointEvery == 0 { try saveCheckpoint() }
-            if step % o.validateEvery == 0 && step < o.steps { _ = try validate() }
-            if let pauseAt, step >= pauseAt, step < o.steps {
-                try saveCheckpoint()
-                progress.note("paused at step \(step); continue with --resume")
-                return nil
-            }
+            onStep?(done + 1, loss)
+            return .init(loss: loss, learningRate: optimizer.learningRate)
         }
-        let final = try validate()
-        try saveCheckpoint()
+        guard !outcome.paused else { return nil }
+        let final = outcome.final
 
-        var record: [String: String] = [
-            "command": command, "data": o.data, "seed": String(o.seed), "steps": String(o.steps),
-            "wall_seconds": String(format: "%.0f", elapsed), "options": optionsJSON,
-        ]
+        var record = ["command": command, "data": o.data, "seed": String(o.seed)]
         if let final {
             record["validation_psnr"] = String(format: "%.3f", final.meanPSNR)
             record["validation_gray_psnr"] = String(format: "%.3f", final.meanGrayPSNR)
             record["validation_colorfulness_ratio"] = String(format: "%.3f", final.colorfulnessRatio)
         }
-        let trainingJSON = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
-        try ModelFile.save(network, architecture: architecture, trainingJSON: trainingJSON, to: o.output)
-        progress.note("wrote \(o.output) after \(TrainingProgress.duration(elapsed))")
+        try ModelFile.save(network, architecture: architecture, trainingJSON: try loop.trainingJSON(record), to: o.output)
+        loop.noteWritten(o.output)
         return final
     }
 }

@@ -6,7 +6,7 @@ import LatentTensor
 
 /// The options of `latent train compress`; stored in checkpoints and in the model's training
 /// record, so a run can be resumed and reproduced exactly.
-public struct CompressTrainingOptions: Codable, Equatable {
+public struct CompressTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     public var data: String
     public var validation: String?
     public var output: String
@@ -153,95 +153,50 @@ public final class CompressTraining {
         }
         let (optimizer, transforms, densities) = Self.optimizer(network, options: o)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
-        let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(o), as: UTF8.self)
-
-        var rng = RandomSource(seed: o.seed &+ 0x5EED)
-        var step = 0
-        var elapsedBefore = 0.0
-        var history: [[String: Double]] = []
-        if resume, FileManager.default.fileExists(atPath: o.checkpointPath) {
-            let checkpoint = try Checkpoint.restore(from: o.checkpointPath, model: network, optimizer: optimizer)
-            let saved = try JSONDecoder().decode(CompressTrainingOptions.self, from: Data(checkpoint.optionsJSON.utf8))
-            guard saved.sameRun(as: o) else {
-                throw TaskError.checkpoint("\(o.checkpointPath) was written with other options; remove it or repeat its options")
-            }
-            step = checkpoint.step
-            rng.stateWords = checkpoint.randomState
-            elapsedBefore = checkpoint.elapsedSeconds
-            if let h = checkpoint.extra["latent.validation_history"],
-               let decoded = try? JSONDecoder().decode([[String: Double]].self, from: Data(h.utf8)) {
-                history = decoded
-            }
-            progress.note("resumed from \(o.checkpointPath) at step \(step)")
-        }
-
-        let started = Date()
-        var elapsed: Double { elapsedBefore + Date().timeIntervalSince(started) }
-        func saveCheckpoint() throws {
-            let h = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-            try Checkpoint(step: step, randomState: rng.stateWords, elapsedSeconds: elapsed,
-                           optionsJSON: optionsJSON, extra: ["latent.validation_history": h])
-                .save(model: network, optimizer: optimizer, to: o.checkpointPath)
-        }
-        func validate(_ tables: EntropyTables) throws -> CompressEvaluation? {
-            guard let validation else { return nil }
-            network.eval()
-            defer { network.train() }
-            let result = try CompressEvaluation.run(LatentCodec(network: network, tables: tables), images: validation,
-                                                    computeMSSSIM: false, compareJPEG: false)
-            history.append(["step": Double(step), "bpp": result.meanBPP, "psnr": result.meanPSNR, "seconds": elapsed])
-            progress.note(String(format: "step %d: validation %.4f bpp, PSNR %.3f dB (%d images, real .lat files)",
-                                 step, result.meanBPP, result.meanPSNR, result.entries.count))
-            return result
-        }
-
+        let loop = try TrainingLoop(options: o, validateEvery: o.validateEvery, model: network, optimizer: optimizer,
+                                    progress: progress, resume: resume)
         let sampler = PatchSampler(images: train.images, patchSize: o.patch)
-        var meter = progress
         var bppSum = 0.0, mseSum = 0.0, parts = 0
-        network.train()
-        while step < o.steps {
+        // The density frozen into tables after the last step: validated, then stored in the model.
+        var frozen: EntropyTables?
+        let outcome = try loop.run(pauseAt: pauseAt, validate: validation.map { images in { step in
+            let tables = try frozen ?? EntropyTables(density: network.density, tailMass: o.tailMass)
+            let result = try CompressEvaluation.run(LatentCodec(network: network, tables: tables), images: images,
+                                                    computeMSSSIM: false, compareJPEG: false)
+            return TrainingLoop.Validation(
+                result: result, history: ["bpp": result.meanBPP, "psnr": result.meanPSNR],
+                line: String(format: "step %d: validation %.4f bpp, PSNR %.3f dB (%d images, real .lat files)",
+                                     step, result.meanBPP, result.meanPSNR, result.entries.count))
+        } }, beforeFinish: {
+            frozen = try EntropyTables(density: network.density, tailMass: o.tailMass)
+        }) { done, rng in
             let x = sampler.batch(o.batch, using: &rng)
-            transforms.learningRate = schedule.learningRate(base: o.learningRate, step: step)
+            transforms.learningRate = schedule.learningRate(base: o.learningRate, step: done)
             densities.learningRate = transforms.learningRate * o.densityLearningRateFactor
             let (loss, bpp, mse) = Self.step(network, optimizer, batch: x, options: o, using: &rng)
-            step += 1
             losses.append(loss)
             bppSum += Double(bpp); mseSum += Double(mse); parts += 1
             var extra = ""
-            if step % meter.every == 0 || step == o.steps {
+            if progress.reports(at: done + 1) {
                 let meanMSE = mseSum / Double(parts)
                 extra = String(format: "bpp %.3f  PSNR %.2f dB (noisy latent)", bppSum / Double(parts), 10 * log10(1 / max(meanMSE, 1e-12)))
                 bppSum = 0; mseSum = 0; parts = 0
             }
-            meter.record(step: step, loss: loss, samples: o.batch, learningRate: transforms.learningRate, extra: extra)
-            if step % o.checkpointEvery == 0 { try saveCheckpoint() }
-            if step % o.validateEvery == 0 && step < o.steps && validation != nil {
-                _ = try validate(EntropyTables(density: network.density, tailMass: o.tailMass))
-            }
-            if let pauseAt, step >= pauseAt, step < o.steps {
-                try saveCheckpoint()
-                progress.note("paused at step \(step); continue with --resume")
-                return nil
-            }
+            return .init(loss: loss, learningRate: transforms.learningRate, extra: extra)
         }
-        let tables = try EntropyTables(density: network.density, tailMass: o.tailMass)
-        let final = try validate(tables)
-        try saveCheckpoint()
+        guard !outcome.paused, let tables = frozen else { return nil }
+        let final = outcome.final
 
-        var record: [String: String] = [
-            "command": command, "data": o.data, "seed": String(o.seed), "steps": String(o.steps),
-            "lambda": String(o.lambda), "wall_seconds": String(format: "%.0f", elapsed), "options": optionsJSON,
-        ]
+        var record = ["command": command, "data": o.data, "seed": String(o.seed), "lambda": String(o.lambda)]
         if let final, let folder = o.validation {
             let name = (folder as NSString).lastPathComponent
             record["validation_bpp \(name)"] = String(format: "%.4f", final.meanBPP)
             record["validation_psnr \(name)"] = String(format: "%.3f", final.meanPSNR)
         }
-        let trainingJSON = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
         network.eval()
-        try ModelFile.save(network, architecture: network.architecture, trainingJSON: trainingJSON,
+        try ModelFile.save(network, architecture: network.architecture, trainingJSON: try loop.trainingJSON(record),
                            extraTensors: try tables.storedTensors(), to: o.output)
-        progress.note("wrote \(o.output) after \(TrainingProgress.duration(elapsed))")
+        loop.noteWritten(o.output)
         return final
     }
 }

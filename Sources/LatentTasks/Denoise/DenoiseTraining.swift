@@ -6,7 +6,7 @@ import LatentTensor
 
 /// The options of `latent train denoise`; stored in checkpoints and in the model's
 /// training record, so a run can be resumed and reproduced exactly.
-public struct DenoiseTrainingOptions: Codable, Equatable {
+public struct DenoiseTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     public var data: String
     public var validation: String?
     public var output: String
@@ -120,75 +120,29 @@ public final class DenoiseTraining {
         }
         let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
-        let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(o), as: UTF8.self)
-
-        var rng = RandomSource(seed: o.seed &+ 0x5EED)
-        var step = 0
-        var elapsedBefore = 0.0
-        var history: [[String: Double]] = []
-        if resume, FileManager.default.fileExists(atPath: o.checkpointPath) {
-            let checkpoint = try Checkpoint.restore(from: o.checkpointPath, model: network, optimizer: optimizer)
-            let saved = try JSONDecoder().decode(DenoiseTrainingOptions.self, from: Data(checkpoint.optionsJSON.utf8))
-            guard saved.sameRun(as: o) else {
-                throw TaskError.checkpoint("\(o.checkpointPath) was written with other options; remove it or repeat its options")
-            }
-            step = checkpoint.step
-            rng.stateWords = checkpoint.randomState
-            elapsedBefore = checkpoint.elapsedSeconds
-            if let h = checkpoint.extra["latent.validation_history"], let decoded = try? JSONDecoder().decode([[String: Double]].self, from: Data(h.utf8)) {
-                history = decoded
-            }
-            progress.note("resumed from \(o.checkpointPath) at step \(step)")
-        }
-
-        let started = Date()
-        var elapsed: Double { elapsedBefore + Date().timeIntervalSince(started) }
-        func saveCheckpoint() throws {
-            let h = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-            try Checkpoint(step: step, randomState: rng.stateWords, elapsedSeconds: elapsed,
-                           optionsJSON: optionsJSON, extra: ["latent.validation_history": h])
-                .save(model: network, optimizer: optimizer, to: o.checkpointPath)
-        }
-        func validate() throws -> DenoiseEvaluation? {
-            guard let validation else { return nil }
-            network.eval()
-            defer { network.train() }
-            let result = try DenoiseEvaluation.run(Denoiser(network: network), images: validation,
-                                                   sigma: o.validationSigma, computeSSIM: false)
-            history.append(["step": Double(step), "psnr": result.meanPSNR, "seconds": elapsed])
-            progress.note(String(format: "step %d: validation PSNR %.3f dB at σ=%g (noisy %.2f dB)",
-                                 step, result.meanPSNR, o.validationSigma, result.meanNoisyPSNR))
-            return result
-        }
-
+        let loop = try TrainingLoop(options: o, validateEvery: o.validateEvery, model: network, optimizer: optimizer,
+                                    progress: progress, resume: resume)
         let sampler = PatchSampler(images: train.images, patchSize: o.patch)
-        var meter = progress
-        network.train()
-        while step < o.steps {
+        let outcome = try loop.run(pauseAt: pauseAt, validate: validation.map { images in { step in
+            let result = try DenoiseEvaluation.run(Denoiser(network: network), images: images,
+                                                   sigma: o.validationSigma, computeSSIM: false)
+            return TrainingLoop.Validation(
+                result: result, history: ["psnr": result.meanPSNR],
+                line: String(format: "step %d: validation PSNR %.3f dB at σ=%g (noisy %.2f dB)",
+                                     step, result.meanPSNR, o.validationSigma, result.meanNoisyPSNR))
+        } }) { done, rng in
             let clean = sampler.batch(o.batch, using: &rng)
-            optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
+            optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: done)
             let objective = Self.step(network, optimizer, clean: clean, options: o, using: &rng)
-            step += 1
-            meter.record(step: step, loss: objective, samples: o.batch, learningRate: optimizer.learningRate)
-            if step % o.checkpointEvery == 0 { try saveCheckpoint() }
-            if step % o.validateEvery == 0 && step < o.steps { _ = try validate() }
-            if let pauseAt, step >= pauseAt, step < o.steps {
-                try saveCheckpoint()
-                progress.note("paused at step \(step); continue with --resume")
-                return nil
-            }
+            return .init(loss: objective, learningRate: optimizer.learningRate)
         }
-        let final = try validate()
-        try saveCheckpoint()
+        guard !outcome.paused else { return nil }
+        let final = outcome.final
 
-        var record: [String: String] = [
-            "command": command, "data": o.data, "seed": String(o.seed), "steps": String(o.steps),
-            "wall_seconds": String(format: "%.0f", elapsed), "options": optionsJSON,
-        ]
+        var record = ["command": command, "data": o.data, "seed": String(o.seed)]
         if let final { record["validation_psnr_sigma\(Int(o.validationSigma))"] = String(format: "%.3f", final.meanPSNR) }
-        let trainingJSON = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
-        try ModelFile.save(network, architecture: network.architecture, trainingJSON: trainingJSON, to: o.output)
-        progress.note("wrote \(o.output) after \(TrainingProgress.duration(elapsed))")
+        try ModelFile.save(network, architecture: network.architecture, trainingJSON: try loop.trainingJSON(record), to: o.output)
+        loop.noteWritten(o.output)
         return final
     }
 }

@@ -20,7 +20,7 @@ public struct TrainingProgress {
     /// Records one step; prints when a window of `every` steps is complete.
     public mutating func record(step: Int, loss: Float, samples: Int, learningRate: Float, extra: String = "") {
         lossSum += Double(loss); lossCount += 1; windowSamples += samples
-        guard step % every == 0 || step == totalSteps else { return }
+        guard reports(at: step) else { return }
         let seconds = Date().timeIntervalSince(windowStart)
         let rate = Double(windowSamples) / max(seconds, 1e-9)
         let stepsPerSecond = Double(lossCount) / max(seconds, 1e-9)
@@ -31,6 +31,10 @@ public struct TrainingProgress {
         FileHandle.standardError.write(Data((isTerminal ? "\r\u{1B}[K" + line : line + "\n").utf8))
         lossSum = 0; lossCount = 0; windowSamples = 0; windowStart = Date()
     }
+
+    /// Whether `record(step:…)` prints at `step` (trainers that add window means to the line
+    /// reset them there).
+    public func reports(at step: Int) -> Bool { step % every == 0 || step == totalSteps }
 
     /// Prints a line of its own (validation results, checkpoints), ending a live line first.
     public func note(_ text: String) {

@@ -124,80 +124,32 @@ public final class UpscaleTraining {
 
         let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
-        let optionsJSON = String(decoding: try JSONEncoder.sorted.encode(o), as: UTF8.self)
-
-        var rng = RandomSource(seed: o.seed &+ 0x5EED)
-        var step = 0
-        var elapsedBefore = 0.0
-        var history: [[String: Double]] = []
-        if resume, FileManager.default.fileExists(atPath: o.checkpointPath) {
-            let checkpoint = try Checkpoint.restore(from: o.checkpointPath, model: network, optimizer: optimizer)
-            let saved = try JSONDecoder().decode(UpscaleTrainingOptions.self, from: Data(checkpoint.optionsJSON.utf8))
-            guard saved.sameRun(as: o) else {
-                throw TaskError.checkpoint("\(o.checkpointPath) was written with other options; remove it or repeat its options")
-            }
-            step = checkpoint.step
-            rng.stateWords = checkpoint.randomState
-            elapsedBefore = checkpoint.elapsedSeconds
-            if let h = checkpoint.extra["latent.validation_history"],
-               let decoded = try? JSONDecoder().decode([[String: Double]].self, from: Data(h.utf8)) {
-                history = decoded
-            }
-            progress.note("resumed from \(o.checkpointPath) at step \(step)")
-        }
-
-        let started = Date()
-        var elapsed: Double { elapsedBefore + Date().timeIntervalSince(started) }
-        func saveCheckpoint() throws {
-            let h = String(decoding: try JSONEncoder.sorted.encode(history), as: UTF8.self)
-            try Checkpoint(step: step, randomState: rng.stateWords, elapsedSeconds: elapsed,
-                           optionsJSON: optionsJSON, extra: ["latent.validation_history": h])
-                .save(model: network, optimizer: optimizer, to: o.checkpointPath)
-        }
-        func validate() throws -> UpscaleEvaluation? {
-            guard let validation else { return nil }
-            network.eval()
-            defer { network.train() }
-            let result = try UpscaleEvaluation.run(Upscaler(network: network), images: validation, scale: o.scale)
-            history.append(["step": Double(step), "psnr": result.meanPSNR, "bicubic_psnr": result.meanBicubicPSNR,
-                            "seconds": elapsed])
-            progress.note(String(format: "step %d (epoch %.1f): validation luma PSNR %.3f dB at ×%d (bicubic %.3f dB, gain %+.3f dB)",
-                                 step, Double(step) / Double(epoch), result.meanPSNR, o.scale, result.meanBicubicPSNR,
-                                 result.meanPSNR - result.meanBicubicPSNR))
-            return result
-        }
-
+        let loop = try TrainingLoop(options: o, validateEvery: validateEvery, model: network, optimizer: optimizer,
+                                    progress: progress, resume: resume)
         let sampler = PatchPairSampler(low: train.low, high: train.high, scale: o.scale, lowPatch: o.patch / o.scale)
-        var meter = progress
-        network.train()
-        while step < o.steps {
+        let outcome = try loop.run(pauseAt: pauseAt, validate: validation.map { images in { step in
+            let result = try UpscaleEvaluation.run(Upscaler(network: network), images: images, scale: o.scale)
+            return TrainingLoop.Validation(
+                result: result, history: ["psnr": result.meanPSNR, "bicubic_psnr": result.meanBicubicPSNR],
+                line: String(format: "step %d (epoch %.1f): validation luma PSNR %.3f dB at ×%d (bicubic %.3f dB, gain %+.3f dB)",
+                                     step, Double(step) / Double(epoch), result.meanPSNR, o.scale, result.meanBicubicPSNR,
+                                     result.meanPSNR - result.meanBicubicPSNR))
+        } }) { done, rng in
             let (low, high) = sampler.batch(o.batch, using: &rng)
-            optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: step)
+            optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: done)
             let objective = Self.step(network, optimizer, low: low, high: high, loss: o.loss)
-            step += 1
-            meter.record(step: step, loss: objective, samples: o.batch, learningRate: optimizer.learningRate)
-            if step % o.checkpointEvery == 0 { try saveCheckpoint() }
-            if step % validateEvery == 0 && step < o.steps { _ = try validate() }
-            if let pauseAt, step >= pauseAt, step < o.steps {
-                try saveCheckpoint()
-                progress.note("paused at step \(step); continue with --resume")
-                return nil
-            }
+            return .init(loss: objective, learningRate: optimizer.learningRate)
         }
-        let final = try validate()
-        try saveCheckpoint()
+        guard !outcome.paused else { return nil }
+        let final = outcome.final
 
-        var record: [String: String] = [
-            "command": command, "data": o.data.joined(separator: ","), "seed": String(o.seed), "steps": String(o.steps),
-            "wall_seconds": String(format: "%.0f", elapsed), "options": optionsJSON,
-        ]
+        var record = ["command": command, "data": o.data.joined(separator: ","), "seed": String(o.seed)]
         if let final {
             record["validation_psnr_x\(o.scale)"] = String(format: "%.3f", final.meanPSNR)
             record["validation_bicubic_psnr_x\(o.scale)"] = String(format: "%.3f", final.meanBicubicPSNR)
         }
-        let trainingJSON = String(decoding: try JSONEncoder.sorted.encode(record), as: UTF8.self)
-        try ModelFile.save(network, architecture: network.architecture, trainingJSON: trainingJSON, to: o.output)
-        progress.note("wrote \(o.output) after \(TrainingProgress.duration(elapsed))")
+        try ModelFile.save(network, architecture: network.architecture, trainingJSON: try loop.trainingJSON(record), to: o.output)
+        loop.noteWritten(o.output)
         return final
     }
 }

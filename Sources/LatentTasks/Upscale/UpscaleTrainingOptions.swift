@@ -2,7 +2,7 @@ import Foundation
 
 /// The options of `latent train upscale`; stored in checkpoints and in the model's training
 /// record, so a run can be resumed and reproduced exactly.
-public struct UpscaleTrainingOptions: Codable, Equatable {
+public struct UpscaleTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     /// Folders of high-resolution training images (all are used, pooled).
     public var data: [String]
     public var validation: String?

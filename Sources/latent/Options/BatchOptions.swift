@@ -31,7 +31,7 @@ struct BatchOptions: ParsableArguments {
 }
 
 /// Runs `task` with `configuration`, printing as `report` asks; exits 1 when any file failed.
-/// Shared by commands whose options differ from `BatchOptions` (encode, decode).
+/// Shared by `BatchOptions` and `CodecBatchOptions` (encode, decode).
 func runBatch(_ task: BatchTask, configuration: BatchConfiguration, engine: EngineOptions, report: ReportOptions,
               command: String) throws {
     engine.apply()

@@ -18,7 +18,7 @@ struct TrainColorizeCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     @Option(help: "Folder of colour training photos.") var data: String
-    @Option(help: "Where to write the model (.safetensors).") var out: String
+    @OptionGroup var trainingRun: TrainingRunOptions
     @Option(help: "Folder of colour validation photos (PSNR and colourfulness reported during training).") var val: String?
     @Option(help: "Fine-tune this model (name or path) instead of starting afresh.") var from: String?
     @Option(help: "Working resolution: short side of the resized photos.") var renderSize: Int = Colorizer.defaultRenderSize
@@ -30,11 +30,8 @@ struct TrainColorizeCommand: ParsableCommand {
     @Option(help: "Peak learning rate (cosine decay to 1e-5).") var lr: Float = 1e-3
     @Option(help: "Class rebalancing λ: 0 weighs colours by 1/prior, 1 switches rebalancing off (Zhang et al.: 0.5).") var rebalance: Float = 0.1
     @Option(help: "Annealed-mean readout temperature stored in the model. Resuming a finished run with another --temperature rewrites its model with that T (choose it with `latent eval colorize --temperature A,B,…`).") var temperature: Float = 0.38
-    @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 250
     @Option(help: "Steps between validations (an epoch of photos400 is 25 steps of 16 crops; a validation on McMaster18 costs about 3 steps).") var validateEvery: Int = 500
-    @Flag(help: "Continue from the checkpoint next to --out.") var resume = false
-    @Option(help: "Stop after this step with a checkpoint (continue later with --resume).") var pauseAt: Int?
 
     func parsedWidths() throws -> [Int] {
         let values = widths.split(separator: ",").compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
@@ -57,7 +54,7 @@ struct TrainColorizeCommand: ParsableCommand {
 
     func run() throws {
         engine.apply()
-        var options = ColorizeTrainingOptions(data: data, output: out)
+        var options = ColorizeTrainingOptions(data: data, output: trainingRun.out)
         options.validation = val
         options.from = from
         options.renderSize = renderSize
@@ -69,10 +66,9 @@ struct TrainColorizeCommand: ParsableCommand {
         options.learningRate = lr
         options.rebalance = rebalance
         options.temperature = temperature
-        options.seed = seed
+        options.seed = trainingRun.seed
         options.checkpointEvery = checkpointEvery
         options.validateEvery = validateEvery
-        let command = (["latent"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try ColorizeTraining(options: options, command: command).run(resume: resume, pauseAt: pauseAt)
+        try ColorizeTraining(options: options, command: trainingRun.commandLine).run(resume: trainingRun.resume, pauseAt: trainingRun.pauseAt)
     }
 }

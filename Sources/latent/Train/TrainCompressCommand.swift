@@ -18,7 +18,7 @@ struct TrainCompressCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     @Option(help: "Folder of training images.") var data: String
-    @Option(help: "Where to write the model (.safetensors).") var out: String
+    @OptionGroup var trainingRun: TrainingRunOptions
     @Option(help: "Folder of validation images (bpp and PSNR of real .lat files).") var val: String?
     @Option(help: "Start from this model (name or path), e.g. a neighbouring quality level.") var from: String?
     @Option(help: ArgumentHelp("The λ of quality level Q: \(CompressTraining.lambdas.enumerated().map { "\($0.offset + 1) → \($0.element)" }.joined(separator: ", ")).", valueName: "Q"))
@@ -32,11 +32,8 @@ struct TrainCompressCommand: ParsableCommand {
     @Option(help: "Patch side in pixels (a multiple of 16).") var patch: Int = 128
     @Option(help: "Peak learning rate (cosine decay to 1e-6).") var lr: Float = 1e-4
     @Option(help: "The density networks' learning rate as a multiple of --lr.") var densityLrFactor: Float = 10
-    @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
     @Option(help: "Steps between validations.") var validateEvery: Int = 2000
-    @Flag(help: "Continue from the checkpoint next to --out.") var resume = false
-    @Option(help: "Stop after this step with a checkpoint (continue later with --resume).") var pauseAt: Int?
 
     func validate() throws {
         guard (quality == nil) != (lambda == nil) else { throw ValidationError("give exactly one of --quality and --lambda") }
@@ -53,7 +50,7 @@ struct TrainCompressCommand: ParsableCommand {
 
     func run() throws {
         engine.apply()
-        var options = CompressTrainingOptions(data: data, output: out)
+        var options = CompressTrainingOptions(data: data, output: trainingRun.out)
         options.validation = val
         options.from = from
         options.lambda = lambda ?? CompressTraining.lambdas[(quality ?? 1) - 1]
@@ -65,10 +62,9 @@ struct TrainCompressCommand: ParsableCommand {
         options.patch = patch
         options.learningRate = lr
         options.densityLearningRateFactor = densityLrFactor
-        options.seed = seed
+        options.seed = trainingRun.seed
         options.checkpointEvery = checkpointEvery
         options.validateEvery = validateEvery
-        let command = (["latent"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try CompressTraining(options: options, command: command).run(resume: resume, pauseAt: pauseAt)
+        try CompressTraining(options: options, command: trainingRun.commandLine).run(resume: trainingRun.resume, pauseAt: trainingRun.pauseAt)
     }
 }

@@ -15,7 +15,7 @@ struct TrainDenoiseCommand: ParsableCommand {
     @OptionGroup var engine: EngineOptions
 
     @Option(help: "Folder of clean training images.") var data: String
-    @Option(help: "Where to write the model (.safetensors).") var out: String
+    @OptionGroup var trainingRun: TrainingRunOptions
     @Option(help: "Folder of validation images (PSNR reported during training).") var val: String?
     @Option(help: "Fine-tune this model (name or path) instead of starting afresh.") var from: String?
     @Option(help: "1 for gray, 3 for colour.") var channels: Int = 3
@@ -31,11 +31,8 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "Loss: charbonnier, l1 or mse.") var loss: String = "charbonnier"
     @Option(help: "Sparse-autoencoder objective: target mean activation ρ of the bottleneck code (tanh of its ReLU features); without it, the plain denoising-AE objective.") var sparsity: Float?
     @Option(help: "Weight β of the sparsity penalty Σ KL(ρ‖ρ̂).") var sparsityWeight: Float = 1e-3
-    @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
     @Option(help: "Steps between validations.") var validateEvery: Int = 2000
-    @Flag(help: "Continue from the checkpoint next to --out.") var resume = false
-    @Option(help: "Stop after this step with a checkpoint (continue later with --resume).") var pauseAt: Int?
 
     func parsedList(_ text: String, _ name: String) throws -> [Float] {
         let values = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
@@ -64,7 +61,7 @@ struct TrainDenoiseCommand: ParsableCommand {
 
     func run() throws {
         engine.apply()
-        var options = DenoiseTrainingOptions(data: data, output: out)
+        var options = DenoiseTrainingOptions(data: data, output: trainingRun.out)
         options.validation = val
         options.from = from
         options.channels = channels
@@ -80,10 +77,9 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.loss = loss
         options.sparsity = sparsity
         options.sparsityWeight = sparsity == nil ? 0 : sparsityWeight
-        options.seed = seed
+        options.seed = trainingRun.seed
         options.checkpointEvery = checkpointEvery
         options.validateEvery = validateEvery
-        let command = (["latent"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try DenoiseTraining(options: options, command: command).run(resume: resume, pauseAt: pauseAt)
+        try DenoiseTraining(options: options, command: trainingRun.commandLine).run(resume: trainingRun.resume, pauseAt: trainingRun.pauseAt)
     }
 }

@@ -20,7 +20,7 @@ struct TrainUpscaleCommand: ParsableCommand {
 
     @Option(help: "Output pixels per input pixel along each side.") var scale: Int = 2
     @Option(help: "Folder of high-resolution training images (repeat for several).") var data: [String] = []
-    @Option(help: "Where to write the model (.safetensors).") var out: String
+    @OptionGroup var trainingRun: TrainingRunOptions
     @Option(help: "Folder of high-resolution validation images.") var val: String?
     @Option(help: "Fine-tune this model (name or path) instead of starting afresh.") var from: String?
     @Option(help: "1: luma (colour images get bicubic chroma), 3: RGB.") var channels: Int = 1
@@ -32,11 +32,8 @@ struct TrainUpscaleCommand: ParsableCommand {
     @Option(help: "High-resolution patch side in pixels (a multiple of --scale).") var patch: Int = 96
     @Option(help: "Peak learning rate (cosine decay to 1e-5).") var lr: Float = 1e-3
     @Option(help: "Loss: charbonnier, l1 or mse.") var loss: String = "charbonnier"
-    @Option(help: "Random seed.") var seed: UInt64 = 1
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
     @Option(help: "Steps between validations (default: one epoch).") var validateEvery: Int?
-    @Flag(help: "Continue from the checkpoint next to --out.") var resume = false
-    @Option(help: "Stop after this step with a checkpoint (continue later with --resume).") var pauseAt: Int?
 
     func validate() throws {
         guard !data.isEmpty else { throw ValidationError("--data is required (repeat it for several folders)") }
@@ -52,7 +49,7 @@ struct TrainUpscaleCommand: ParsableCommand {
 
     func run() throws {
         engine.apply()
-        var options = UpscaleTrainingOptions(data: data, output: out)
+        var options = UpscaleTrainingOptions(data: data, output: trainingRun.out)
         options.validation = val
         options.from = from
         options.scale = scale
@@ -65,10 +62,9 @@ struct TrainUpscaleCommand: ParsableCommand {
         options.patch = patch
         options.learningRate = lr
         options.loss = loss
-        options.seed = seed
+        options.seed = trainingRun.seed
         options.checkpointEvery = checkpointEvery
         options.validateEvery = validateEvery
-        let command = (["latent"] + CommandLine.arguments.dropFirst()).joined(separator: " ")
-        try UpscaleTraining(options: options, command: command).run(resume: resume, pauseAt: pauseAt)
+        try UpscaleTraining(options: options, command: trainingRun.commandLine).run(resume: trainingRun.resume, pauseAt: trainingRun.pauseAt)
     }
 }
