@@ -38,7 +38,7 @@ public struct ColorizeTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     }
 
     /// `<output>.checkpoint.safetensors`, next to the output.
-    public var checkpointPath: String { output.replacingOccurrences(of: ".safetensors", with: "") + ".checkpoint.safetensors" }
+    public var checkpointPath: String { Checkpoint.path(nextTo: output) }
 
     /// Options that must not change when a run is resumed (as for denoise: the length, the
     /// reporting intervals, the output, the readout temperature and where the data folders are

@@ -41,7 +41,7 @@ public struct CompressTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     }
 
     /// `<output>.checkpoint.safetensors`, next to the output.
-    public var checkpointPath: String { output.replacingOccurrences(of: ".safetensors", with: "") + ".checkpoint.safetensors" }
+    public var checkpointPath: String { Checkpoint.path(nextTo: output) }
 
     public var architecture: CompressionArchitecture {
         CompressionArchitecture(width: width, latentChannels: latentChannels, activation: activation)

@@ -38,7 +38,7 @@ public struct DenoiseTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     }
 
     /// Where the resumable state of this run lives: next to the output, `<output>.checkpoint.safetensors`.
-    public var checkpointPath: String { output.replacingOccurrences(of: ".safetensors", with: "") + ".checkpoint.safetensors" }
+    public var checkpointPath: String { Checkpoint.path(nextTo: output) }
 
     /// Options that must not change when a run is resumed. The length (the cosine horizon is
     /// re-planned), the reporting intervals, the output and where the data folders are mounted

@@ -56,11 +56,8 @@ public final class GenerativeTraining {
         var step = 0
         var elapsedBefore = 0.0
         if resume, FileManager.default.fileExists(atPath: o.checkpointPath) {
-            let checkpoint = try Checkpoint.restore(from: o.checkpointPath, model: trainer.module, optimizer: trainer.optimizer)
-            let saved = try JSONDecoder().decode(GenerativeTrainingOptions.self, from: Data(checkpoint.optionsJSON.utf8))
-            guard saved.sameRun(as: o) else {
-                throw TaskError.checkpoint("\(o.checkpointPath) was written with other options; remove it or repeat its options")
-            }
+            let checkpoint = try Checkpoint.restore(from: o.checkpointPath, model: trainer.module, optimizer: trainer.optimizer,
+                                                    continuing: o) { $0.sameRun(as: $1) }
             step = checkpoint.step
             rng.stateWords = checkpoint.randomState
             elapsedBefore = checkpoint.elapsedSeconds

@@ -46,7 +46,7 @@ public struct GenerativeTrainingOptions: Codable, Equatable {
 
     private var base: String { output.hasSuffix(".safetensors") ? String(output.dropLast(12)) : output }
     /// Where the resumable state lives: `<output>.checkpoint.safetensors`.
-    public var checkpointPath: String { base + ".checkpoint.safetensors" }
+    public var checkpointPath: String { Checkpoint.path(nextTo: output) }
     /// The sample grid written during training: `<output>.samples.png`.
     public var samplesPath: String { base + ".samples.png" }
 

@@ -9,6 +9,12 @@ import LatentTensor
 /// Written atomically (temporary file + rename), so a run killed mid-save keeps the last
 /// good checkpoint.
 public struct Checkpoint {
+    /// Where a run writing the model `output` keeps its checkpoint: `<output>.checkpoint.safetensors`,
+    /// next to the output (`model.safetensors` → `model.checkpoint.safetensors`).
+    public static func path(nextTo output: String) -> String {
+        (output.hasSuffix(".safetensors") ? String(output.dropLast(12)) : output) + ".checkpoint.safetensors"
+    }
+
     public var step: Int
     public var randomState: [UInt64]
     public var elapsedSeconds: Double
@@ -42,6 +48,19 @@ public struct Checkpoint {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         }
         try SafeTensorsFile(tensors: tensors, metadata: metadata, sourceName: path).write(toPath: path)
+    }
+
+    /// Restores the checkpoint of a run that `--resume` continues with `options`, refusing one
+    /// written with options `sameRun` does not accept (another λ, architecture, batch, …): a
+    /// resumed run must be the run that was paused.
+    static func restore<Options: Decodable>(from path: String, model: Module, optimizer: Optimizer, continuing options: Options,
+                                            sameRun: (_ saved: Options, _ asked: Options) -> Bool) throws -> Checkpoint {
+        let checkpoint = try restore(from: path, model: model, optimizer: optimizer)
+        let saved = try JSONDecoder().decode(Options.self, from: Data(checkpoint.optionsJSON.utf8))
+        guard sameRun(saved, options) else {
+            throw TaskError.checkpoint("\(path) was written with other options; remove it or repeat its options")
+        }
+        return checkpoint
     }
 
     /// Reads a checkpoint and restores `model` and `optimizer` from it.

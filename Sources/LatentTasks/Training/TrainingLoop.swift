@@ -77,10 +77,8 @@ final class TrainingLoop {
         self.progress = progress
         rng = RandomSource(seed: o.seed &+ 0x5EED)
         if resume, FileManager.default.fileExists(atPath: checkpointPath) {
-            let checkpoint = try Checkpoint.restore(from: checkpointPath, model: model, optimizer: optimizer)
-            let saved = try JSONDecoder().decode(Options.self, from: Data(checkpoint.optionsJSON.utf8))
-            guard saved.sameRun(as: o) else {
-                throw TaskError.checkpoint("\(checkpointPath) was written with other options; remove it or repeat its options")
+            let checkpoint = try Checkpoint.restore(from: checkpointPath, model: model, optimizer: optimizer, continuing: o) {
+                $0.sameRun(as: $1)
             }
             step = checkpoint.step
             rng.stateWords = checkpoint.randomState
