@@ -198,14 +198,23 @@ def _reject_duplicate_keys(pairs):
 ARCHITECTURES = {}
 
 
-def architecture(kind):
-    """Decorator registering a builder for `latent.architecture` objects with this `kind`."""
-    def register(builder):
-        if kind in ARCHITECTURES:
-            raise ValueError(f"architecture {kind!r} registered twice")
-        ARCHITECTURES[kind] = builder
-        return builder
-    return register
+def registrar(table, what):
+    """A decorator factory registering a function in `table` under one or more model kinds:
+    `@registrar(TABLE, "builder")("kind-a", "kind-b")`. Used for the architecture builders here
+    and for compare.py's network parts and training steps."""
+    def for_kinds(*kinds):
+        def register(function):
+            for kind in kinds:
+                if kind in table:
+                    raise ValueError(f"{what} for {kind!r} registered twice")
+                table[kind] = function
+            return function
+        return register
+    return for_kinds
+
+
+# Decorator registering a builder for `latent.architecture` objects with this `kind`.
+architecture = registrar(ARCHITECTURES, "architecture")
 
 
 def build_model(architecture_json):

@@ -54,14 +54,7 @@ class Call(nn.Module):
 
 
 PARTS = {}  # kind -> builder(loaded, pixels) -> [NetworkPart], Latent's default part first
-
-
-def parts(*kinds):
-    def register(builder):
-        for kind in kinds:
-            PARTS[kind] = builder
-        return builder
-    return register
+parts = latent_models.registrar(PARTS, "network parts")
 
 
 def network_parts(loaded, pixels):

@@ -74,14 +74,7 @@ def training_options(loaded):
 
 # kind -> builder(module, options, pixels, batch, size, generator) -> TorchTrainingStep
 TRAINING_STEPS = {}
-
-
-def training_step(*kinds):
-    def register(builder):
-        for kind in kinds:
-            TRAINING_STEPS[kind] = builder
-        return builder
-    return register
+training_step = latent_models.registrar(TRAINING_STEPS, "training step")
 
 
 def build_training_step(loaded, pixels, batch=None, size=None, seed=0):
