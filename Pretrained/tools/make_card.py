@@ -151,10 +151,12 @@ def main():
             return "n/a" if value is None else f"{value:.{digits}f}"
         lines += ["", "## Measured", "", "Real `.lat` files (header included) and baseline JPEG (libjpeg-turbo, 4:2:0) at the "
                   "closest file size, on the same images (`latent eval compress`):", "",
-                  "| data | images | bpp | PSNR (dB) | MS-SSIM | JPEG bpp | JPEG PSNR (dB) | JPEG MS-SSIM | encode / decode MP/s |",
-                  "|---|---|---|---|---|---|---|---|---|"]
+                  "| data | encode | images | bpp | PSNR (dB) | MS-SSIM | JPEG bpp | JPEG PSNR (dB) | JPEG MS-SSIM | encode / decode MP/s |",
+                  "|---|---|---|---|---|---|---|---|---|---|"]
         for s in codecs:
-            lines.append(f"| `{s.get('data', '?')}` | {s['images']} | {s['mean_bpp']:.4f} | {s['mean_psnr']:.2f} | "
+            steps = int(s.get("refine_steps") or 0)
+            encode = f"`--refine {steps}`" if steps else "plain"
+            lines.append(f"| `{s.get('data', '?')}` | {encode} | {s['images']} | {s['mean_bpp']:.4f} | {s['mean_psnr']:.2f} | "
                          f"{number(s.get('mean_ms_ssim'), 4)} | {number(s.get('mean_jpeg_bpp'), 4)} | "
                          f"{number(s.get('mean_jpeg_psnr'), 2)} | {number(s.get('mean_jpeg_ms_ssim'), 4)} | "
                          f"{number(s.get('encode_mp_per_s'), 2)} / {number(s.get('decode_mp_per_s'), 2)} |")

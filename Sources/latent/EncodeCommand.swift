@@ -11,7 +11,9 @@ struct EncodeCommand: ParsableCommand {
         accepted (padding to the codec's stride is handled inside); gray images are coded as colour \
         and decoded back to gray; images with alpha are refused. The file names the model and its \
         weights' hash, so `latent decode` finds the model by itself. Outputs are written atomically \
-        and existing ones are skipped. Exit status: 0 when every file succeeded or was skipped, 1 \
+        and existing ones are skipped. --refine N spends N gradient steps per image improving its \
+        latent for the model's own rate–distortion cost (smaller files at the same quality; decoding \
+        is unchanged). Exit status: 0 when every file succeeded or was skipped, 1 \
         when any failed, 64 for usage errors.
         """)
 
@@ -20,6 +22,8 @@ struct EncodeCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("Model name or path (instead of --quality).", valueName: "name|path"))
     var model: String?
+
+    @OptionGroup var refinement: RefinementOptions
 
     @OptionGroup var batch: CodecBatchOptions
 
@@ -32,6 +36,6 @@ struct EncodeCommand: ParsableCommand {
 
     func run() throws {
         let name = model ?? CompressBatch.modelName(quality: quality ?? CompressBatch.defaultQuality)
-        try batch.run(command: "latent encode") { CompressBatch.encodeTask(model: name, activationBudget: $0) }
+        try batch.run(command: "latent encode") { CompressBatch.encodeTask(model: name, activationBudget: $0, refinement: refinement.refinement) }
     }
 }

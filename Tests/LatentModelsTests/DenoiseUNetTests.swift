@@ -24,6 +24,27 @@ final class DenoiseUNetTests: XCTestCase {
         XCTAssertEqual(y.shape, x.shape)
     }
 
+    /// He initialisation keeps the signal's scale down to the bottleneck of v1's layout, where
+    /// the layers' PyTorch default shrinks it about √6 per layer; both are seeded, so the numbers are fixed.
+    func testHeInitializationKeepsTheBottleneckAlive() {
+        let architecture = DenoiserArchitecture(channels: 3, widths: [48, 96, 192], encoderConvs: [1, 2, 3], decoderConvs: [1, 1],
+                                                negativeSlope: 0.1)
+        var rng = RandomSource(seed: 9)
+        let x = Tensor.uniform([1, 3, 64, 64], using: &rng)
+        func rms(_ t: Tensor) -> Float { let v = t.toArray(); return (v.map { $0 * $0 }.reduce(0, +) / Float(v.count)).squareRoot() }
+        let standard = DenoiseUNet(architecture, seed: 4)
+        let he = DenoiseUNet(architecture, seed: 4)
+        he.heInitialize(seed: 5)
+        let (defaultCode, heCode) = Autograd.withoutGrad { (rms(standard.forward(x).code), rms(he.forward(x).code)) }
+        XCTAssertLessThan(defaultCode, 0.05, "the default's bottleneck is nearly silent")
+        XCTAssertGreaterThan(heCode, 0.2, "He's bottleneck carries the signal")
+        XCTAssertLessThan(heCode, 5)
+        // The tail starts small: the first prediction moves the input by little.
+        let moved = Autograd.withoutGrad { rms(he(x) - x) }
+        XCTAssertLessThan(moved, 0.5 * rms(x))
+        XCTAssertTrue(he.ups[0].bias!.toArray().allSatisfy { $0 == 0 })
+    }
+
     func testZeroTailIsIdentity() {
         // With a zero last layer the predicted noise is zero: the model returns its input.
         let model = DenoiseUNet(DenoiserArchitecture(channels: 1, widths: [16, 32], encoderConvs: [1, 1], decoderConvs: [1]), seed: 5)

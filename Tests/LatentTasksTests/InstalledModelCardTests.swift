@@ -12,6 +12,7 @@ final class InstalledModelCardTests: XCTestCase {
             ["data": "../shared/datasets/dev/set12-gray", "sigma": 25, "mean_psnr": 29.104],
             ["data": "../shared/datasets/dev/set5", "scale": 2, "mean_psnr": 36.9, "mean_bicubic_psnr": 33.654],
             ["data": "../shared/datasets/dev/mcmaster18", "mean_bpp": 0.48712, "mean_psnr": 29.8765, "mean_jpeg_psnr": 28.1],
+            ["data": "../shared/datasets/dev/mcmaster18", "refine_steps": 100, "mean_bpp": 0.5, "mean_psnr": 30.5],
             ["data": "somewhere", "mean_loss": 1.0],
         ]]
         try JSONSerialization.data(withJSONObject: card).write(to: URL(fileURLWithPath: folder + "/model.json"))
@@ -20,6 +21,7 @@ final class InstalledModelCardTests: XCTestCase {
             "psnr σ=25 set12-gray": "29.10",
             "psnr ×2 set5": "36.90", "bicubic psnr ×2 set5": "33.65",
             "bpp mcmaster18": "0.487", "psnr mcmaster18": "29.88",
+            "bpp mcmaster18 refine 100": "0.500", "psnr mcmaster18 refine 100": "30.50",
         ])
     }
 }

@@ -53,6 +53,33 @@ public final class DenoiseUNet: Module {
         tail = Conv2d(widths[0], packed, kernelSize: 3, padding: .same, using: &rng)
     }
 
+    /// Re-draws every weight with He initialisation for the activation (std = gain/√fan-in,
+    /// biases 0), and the tail at a tenth of that, so the first prediction is small noise.
+    ///
+    /// Why: the layers' default (PyTorch's U(±1/√fan-in)) scales the signal's second moment by
+    /// about 1/6 per ReLU layer, so at the start the bottleneck's path to the output carries
+    /// ~10⁻⁴ of the signal; Adam then has to bootstrap it with large steps, which in this
+    /// network left most units dead or diverged. He initialisation keeps the scale through depth.
+    /// A 2×2 stride-2 transposed convolution gives each output one tap per input channel, so its
+    /// fan-in is the input channels.
+    public func heInitialize(seed: UInt64) {
+        var rng = RandomSource(seed: seed)
+        let slope = architecture.negativeSlope
+        let gain = (2 / (1 + slope * slope)).squareRoot()
+        func draw(_ weight: Tensor, _ bias: Tensor?, fanIn: Int, gain: Float) {
+            let values = Initializer.kaimingNormal(weight.shape, fanIn: fanIn, gain: gain, using: &rng).toArray()
+            weight.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = values[i] } }
+            bias?.withUnsafeMutableBufferPointer { for i in $0.indices { $0[i] = 0 } }
+        }
+        func draw(_ conv: Conv2d, gain: Float) {
+            draw(conv.weight, conv.bias, fanIn: conv.inChannels / conv.groups * conv.kernelSize * conv.kernelSize, gain: gain)
+        }
+        draw(head, gain: gain)
+        for conv in encoders.flatMap(\.convs) + downs + decoders.flatMap(\.convs) { draw(conv, gain: gain) }
+        for up in ups { draw(up.weight, up.bias, fanIn: up.inChannels, gain: gain) }
+        draw(tail, gain: 0.1)
+    }
+
     /// x: [N, C, H, W] with H, W multiples of `architecture.totalStride`, values in [0, 1]
     /// → the denoised image, same shape.
     public func callAsFunction(_ x: Tensor) -> Tensor { forward(x).output }

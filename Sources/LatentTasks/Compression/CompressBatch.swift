@@ -20,12 +20,15 @@ public enum CompressBatch {
             return (file.width, file.height, file.channels)
         })
 
-    /// Encodes every image with `model` (a name or path), loaded on first use; the transforms
-    /// run in tiles whose activations fit `activationBudget` bytes.
-    public static func encodeTask(model: String, activationBudget: Int = 256 << 20) -> BatchTask {
+    /// Encodes every image with `model` (a name or path), loaded on first use, refining each
+    /// latent as `refinement` says; the transforms run in tiles whose activations fit
+    /// `activationBudget` bytes.
+    public static func encodeTask(model: String, activationBudget: Int = 256 << 20,
+                                  refinement: LatentRefinement = LatentRefinement(steps: LatentRefinement.defaultSteps)) -> BatchTask {
         LatentEncodeTask(load: {
             let codec = try LatentCodec(modelPath: ModelLocator.resolve(model))
             codec.activationBudget = activationBudget
+            codec.refinement = refinement
             return codec
         })
     }

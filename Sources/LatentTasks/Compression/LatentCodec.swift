@@ -22,6 +22,12 @@ public final class LatentCodec {
     /// latent grid sized to fit (`LatentTiles`).
     public var activationBudget = 256 << 20
 
+    /// Encoder-side refinement of each image's latent (`LatentRefinement`); off by default.
+    public var refinement = LatentRefinement(steps: LatentRefinement.defaultSteps)
+    /// The λ the model was trained with (its training record), which refinement uses unless
+    /// told otherwise; nil when the file records none.
+    public let trainingLambda: Float?
+
     /// Live Float32 buffers per image pixel where memory peaks, to size tiles. Analysis: a
     /// stage's output and GDN's square, weighted sum, root and quotient, each N/4 channels per
     /// image pixel at the finest level, plus the image window and its copies (≈ 560 B/px
@@ -29,17 +35,19 @@ public final class LatentCodec {
     /// 5×5 stride-2 transposed convolutions (gemm-based: N·k² values per input pixel of a stage,
     /// N·k²/16 per image pixel at the second-finest) and its copies: ≈ 2.2 kB/px measured from
     /// peak RSS of 6-megapixel decodes.
-    func activationBytesPerPixel(synthesis: Bool) -> Int {
+    /// Refinement keeps the synthesis pass's activations for its backward pass and computes
+    /// as much again in gradients: three times the bytes.
+    func activationBytesPerPixel(synthesis: Bool, backward: Bool = false) -> Int {
         let n = architecture.width, k2 = architecture.kernelSize * architecture.kernelSize
-        return 4 * (5 * n / 4 + 12 + (synthesis ? n * k2 / 8 : 0))
+        return 4 * (5 * n / 4 + 12 + (synthesis ? n * k2 / 8 : 0)) * (backward ? 3 : 1)
     }
 
     /// The tiles for a latent of this size: the largest square core whose window fits the
     /// budget, at least 4 cells; the margin covers the receptive field (kernel/2 cells).
-    func tiles(latentWidth lw: Int, latentHeight lh: Int, synthesis: Bool = false) -> LatentTiles {
+    func tiles(latentWidth lw: Int, latentHeight lh: Int, synthesis: Bool = false, backward: Bool = false) -> LatentTiles {
         let s = architecture.totalStride
         let margin = architecture.kernelSize / 2 + 1
-        let windowPixels = max(activationBudget / activationBytesPerPixel(synthesis: synthesis), 1)
+        let windowPixels = max(activationBudget / activationBytesPerPixel(synthesis: synthesis, backward: backward), 1)
         let windowCells = Int(Double(windowPixels).squareRoot()) / s
         return LatentTiles(tile: max(windowCells - 2 * margin, 4), margin: margin)
     }
@@ -60,6 +68,9 @@ public final class LatentCodec {
         guard tables.channels == architecture.latentChannels else {
             throw ModelFileError(path: modelPath, reason: "entropy tables for \(tables.channels) channels, the latent has \(architecture.latentChannels)")
         }
+        trainingLambda = file.trainingJSON.flatMap { json in
+            (try? JSONDecoder().decode([String: String].self, from: Data(json.utf8)))?["lambda"].flatMap(Float.init)
+        }
         modelID = ((modelPath as NSString).lastPathComponent as NSString).deletingPathExtension
         modelHash = Self.modelHash(of: file.file.tensors)
         path = modelPath
@@ -67,9 +78,10 @@ public final class LatentCodec {
 
     /// A codec over a network in memory (training's validation, tests); its hash is that of the
     /// model file `ModelFile.save` would write.
-    public init(network: FactorizedPriorCodec, tables: EntropyTables, id: String = "memory") throws {
+    public init(network: FactorizedPriorCodec, tables: EntropyTables, id: String = "memory", lambda: Float? = nil) throws {
         self.network = network
         self.tables = tables
+        trainingLambda = lambda
         modelID = id
         modelHash = Self.modelHash(of: try network.stateDict().merging(tables.storedTensors()) { a, _ in a })
         path = "<memory>"
@@ -103,7 +115,9 @@ public final class LatentCodec {
         }
         let a = architecture
         let (lw, lh) = a.latentSize(width: image.width, height: image.height)
-        let y = analyse(image.rgb(), latentWidth: lw, latentHeight: lh)
+        let rgb = image.rgb()
+        var y = analyse(rgb, latentWidth: lw, latentHeight: lh)
+        if refinement.steps > 0 { y = try refine(y, rgb: rgb, latentWidth: lw, latentHeight: lh) }
         let stream = y.withUnsafeBufferPointer { tables.encode($0, height: lh, width: lw) }
         return LatentCodeFile(modelID: modelID, modelHash: modelHash, width: image.width, height: image.height,
                               channels: image.layout.colorChannelCount, bitDepth: image.sourceBitDepth == 16 ? 16 : 8,
@@ -116,10 +130,7 @@ public final class LatentCodec {
     func analyse(_ rgb: Image, latentWidth lw: Int, latentHeight lh: Int) -> [Float] {
         let s = architecture.totalStride, m = architecture.latentChannels
         let (pw, ph) = (lw * s, lh * s)
-        let padded = rgb.withUnsafeBufferPointer {
-            ReflectPadding.pad($0, channels: 3, width: rgb.width, height: rgb.height,
-                               top: 0, left: 0, bottom: ph - rgb.height, right: pw - rgb.width)
-        }
+        let padded = padded(rgb, latentWidth: lw, latentHeight: lh)
         var latent = [Float](repeating: 0, count: m * lh * lw)
         padded.withUnsafeBufferPointer { planes in
             for (core, window) in tiles(latentWidth: lw, latentHeight: lh).regions(latentWidth: lw, latentHeight: lh) {
@@ -131,6 +142,43 @@ public final class LatentCodec {
             }
         }
         return latent
+    }
+
+    /// The image's planes mirrored at the right and bottom to the latent's size × the total stride.
+    func padded(_ rgb: Image, latentWidth lw: Int, latentHeight lh: Int) -> [Float] {
+        let s = architecture.totalStride
+        return rgb.withUnsafeBufferPointer {
+            ReflectPadding.pad($0, channels: 3, width: rgb.width, height: rgb.height,
+                               top: 0, left: 0, bottom: lh * s - rgb.height, right: lw * s - rgb.width)
+        }
+    }
+
+    /// `refinement` applied to the latent y ([M, lh, lw]) of `rgb`, tile by tile (tiles sized for
+    /// the synthesis pass and its backward pass); returns ŷ on the tables' grid.
+    func refine(_ y: [Float], rgb: Image, latentWidth lw: Int, latentHeight lh: Int) throws -> [Float] {
+        guard let lambda = refinement.lambda ?? trainingLambda else {
+            throw LatentCodecError(reason: "refinement needs a λ: \(path) records none (give --refine-lambda)")
+        }
+        let s = architecture.totalStride, m = architecture.latentChannels
+        let (pw, ph) = (lw * s, lh * s)
+        let padded = padded(rgb, latentWidth: lw, latentHeight: lh)
+        var result = y
+        y.withUnsafeBufferPointer { latent in
+            padded.withUnsafeBufferPointer { planes in
+                for (core, window) in tiles(latentWidth: lw, latentHeight: lh, synthesis: true, backward: true)
+                    .regions(latentWidth: lw, latentHeight: lh) {
+                    let refined = refinement.refine(
+                        LatentTiles.cut(latent, channels: m, width: lw, height: lh, window, unit: 1),
+                        latentWidth: window.width, latentHeight: window.height,
+                        image: LatentTiles.cut(planes, channels: 3, width: pw, height: ph, window, unit: s),
+                        validWidth: min(rgb.width - window.x * s, window.width * s),
+                        validHeight: min(rgb.height - window.y * s, window.height * s),
+                        network: network, medians: tables.medians, lambda: lambda)
+                    LatentTiles.paste(refined, window: window, core: core, channels: m, unit: 1, into: &result, width: lw, height: lh)
+                }
+            }
+        }
+        return result
     }
 
     /// x̂ = g_s(ŷ): ŷ [M, lh, lw] → [3, lh·s, lw·s], computed in tiles.

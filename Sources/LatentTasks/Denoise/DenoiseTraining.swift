@@ -23,6 +23,13 @@ public struct DenoiseTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     public var patch: Int = 96
     public var learningRate: Float = 1e-3
     public var minimumLearningRate: Float = 1e-5
+    /// Gradients are clipped to this joint L2 norm; nil (runs recorded before the option) or 0: none.
+    public var clipNorm: Float?
+    /// "he" re-draws a new network's weights with He initialisation (`DenoiseUNet.heInitialize`);
+    /// nil (runs recorded before the option) or "pytorch" keeps the layers' PyTorch default.
+    public var initialization: String?
+    /// The learning rate rises linearly over this many first steps; nil or 0: no warm-up.
+    public var warmupSteps: Int?
     public var sigmaRange: [Float] = [0, 55]
     public var loss: String = "charbonnier"
     public var sparsity: Float?
@@ -62,6 +69,9 @@ public final class DenoiseTraining {
         guard options.sigmaRange.count == 2, options.sigmaRange[0] >= 0, options.sigmaRange[0] <= options.sigmaRange[1] else {
             throw TaskError.invalidOption("--sigma-range must be A,B with 0 ≤ A ≤ B")
         }
+        guard [nil, "pytorch", "he"].contains(options.initialization) else {
+            throw TaskError.invalidOption("--init must be pytorch or he")
+        }
         guard options.patch > 0, options.batch > 0, options.steps > 0 else {
             throw TaskError.invalidOption("--patch, --batch and --steps must be positive")
         }
@@ -70,10 +80,12 @@ public final class DenoiseTraining {
     }
 
     /// One optimisation step on clean patches [N, C, P, P]: noise at a σ per patch drawn from
-    /// the range, forward, loss (plus the sparsity term), backward, Adam. Returns the objective.
-    /// The training loop runs it, and `TrainingStep` times it.
+    /// the range, forward, loss (plus the sparsity term), backward, clipping, Adam. Returns the
+    /// objective and the gradient's L2 norm before clipping (the progress line shows its mean:
+    /// spikes in it come before divergence). The training loop runs it, and `TrainingStep` times it.
+    @discardableResult
     static func step(_ network: DenoiseUNet, _ optimizer: Optimizer, clean: Tensor, options o: DenoiseTrainingOptions,
-                     using rng: inout RandomSource) -> Float {
+                     using rng: inout RandomSource) -> (objective: Float, gradientNorm: Float) {
         let sigmas = (0..<clean.shape[0]).map { _ in rng.uniform(o.sigmaRange[0], o.sigmaRange[1]) }
         let noisy = GaussianNoise.apply(clean, sigmas: sigmas, using: &rng)
         network.zeroGrad()
@@ -85,8 +97,10 @@ public final class DenoiseTraining {
             objective = objective + Loss.sparsityKL(activations: code.tanh(), target: rho) * o.sparsityWeight
         }
         objective.backward()
+        let maxNorm = o.clipNorm.flatMap { $0 > 0 ? $0 : nil } ?? .infinity
+        let norm = clipGradientNorm(network.parameters(), maxNorm: maxNorm)
         optimizer.step()
-        return objective.item
+        return (objective.item, norm)
     }
 
     /// Runs (or resumes) training and writes the model file; returns the final validation, if any.
@@ -117,12 +131,14 @@ public final class DenoiseTraining {
                                                        encoderConvs: o.encoderConvs ?? defaults.encoderConvs,
                                                        decoderConvs: o.decoderConvs ?? defaults.decoderConvs,
                                                        negativeSlope: o.negativeSlope ?? 0), seed: o.seed)
+            if o.initialization == "he" { network.heInitialize(seed: o.seed &+ 1) }
         }
         let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)
         let schedule = LearningRateSchedule.cosine(totalSteps: o.steps, minimum: o.minimumLearningRate)
         let loop = try TrainingLoop(options: o, validateEvery: o.validateEvery, model: network, optimizer: optimizer,
                                     progress: progress, resume: resume)
         let sampler = PatchSampler(images: train.images, patchSize: o.patch)
+        var norms: [Float] = []
         let outcome = try loop.run(pauseAt: pauseAt, validate: validation.map { images in { step in
             let result = try DenoiseEvaluation.run(Denoiser(network: network), images: images,
                                                    sigma: o.validationSigma, computeSSIM: false)
@@ -132,9 +148,17 @@ public final class DenoiseTraining {
                                      step, result.meanPSNR, o.validationSigma, result.meanNoisyPSNR))
         } }) { done, rng in
             let clean = sampler.batch(o.batch, using: &rng)
+            let warmup = o.warmupSteps ?? 0
             optimizer.learningRate = schedule.learningRate(base: o.learningRate, step: done)
-            let objective = Self.step(network, optimizer, clean: clean, options: o, using: &rng)
-            return .init(loss: objective, learningRate: optimizer.learningRate)
+                * (done < warmup ? Float(done + 1) / Float(warmup) : 1)
+            let (objective, norm) = Self.step(network, optimizer, clean: clean, options: o, using: &rng)
+            norms.append(norm)
+            var extra = ""
+            if progress.reports(at: done + 1) {
+                extra = String(format: "grad norm mean %.3g max %.3g", norms.reduce(0, +) / Float(norms.count), norms.max()!)
+                norms = []
+            }
+            return .init(loss: objective, learningRate: optimizer.learningRate, extra: extra)
         }
         guard !outcome.paused else { return nil }
         let final = outcome.final

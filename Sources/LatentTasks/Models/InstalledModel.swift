@@ -94,9 +94,11 @@ public struct InstalledModel {
             guard let psnr = (entry["mean_psnr"] as? NSNumber)?.doubleValue else { continue }
             let data = ((entry["data"] as? String ?? "") as NSString).lastPathComponent
             if let bpp = (entry["mean_bpp"] as? NSNumber)?.doubleValue {
-                // A codec's rate and distortion (latent eval compress).
-                result["bpp \(data)"] = String(format: "%.3f", bpp)
-                result["psnr \(data)"] = String(format: "%.2f", psnr)
+                // A codec's rate and distortion (latent eval compress), plain or with refined encoding.
+                let refine = (entry["refine_steps"] as? NSNumber)?.intValue ?? 0
+                let suffix = refine > 0 ? " refine \(refine)" : ""
+                result["bpp \(data)\(suffix)"] = String(format: "%.3f", bpp)
+                result["psnr \(data)\(suffix)"] = String(format: "%.2f", psnr)
             } else if let sigma = (entry["sigma"] as? NSNumber)?.doubleValue {
                 result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
             } else if let scale = (entry["scale"] as? NSNumber)?.intValue {

@@ -40,7 +40,7 @@ public struct TrainingStep {
             let clean = Tensor.uniform([o.batch, architecture.channels, o.patch, o.patch], using: &rng)
             let options = o
             return TrainingStep(kind: kind, batch: o.batch, size: o.patch, channels: architecture.channels) {
-                DenoiseTraining.step(network, optimizer, clean: clean, options: options, using: &rng)
+                DenoiseTraining.step(network, optimizer, clean: clean, options: options, using: &rng).objective
             }
         case UpscalerArchitecture.kindName:
             var o = (optionsJSON.flatMap { try? JSONDecoder().decode(UpscaleTrainingOptions.self, from: Data($0.utf8)) })

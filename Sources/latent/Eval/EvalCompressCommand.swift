@@ -13,6 +13,7 @@ struct EvalCompressCommand: ParsableCommand {
         """)
 
     @OptionGroup var engine: EngineOptions
+    @OptionGroup var refinement: RefinementOptions
 
     @Option(help: "Model name or path.") var model: String
     @Option(help: "Folder of images.") var data: String
@@ -22,6 +23,7 @@ struct EvalCompressCommand: ParsableCommand {
     func run() throws {
         engine.apply()
         let codec = try LatentCodec(modelPath: ModelLocator.resolve(model))
+        codec.refinement = refinement.refinement
         let images = try TrainingImages(folder: data, channels: 3)
         for s in images.skipped { FileHandle.standardError.write(Data("skipped \(s.path): \(s.reason)\n".utf8)) }
         let result = try CompressEvaluation.run(codec, images: images, compareJPEG: !noJpeg)
@@ -38,7 +40,7 @@ struct EvalCompressCommand: ParsableCommand {
             }
             print(JSONLine.encode([
                 "model": .string(model), "model_hash": .string(codec.modelHash.map { String(format: "%02x", $0) }.joined()),
-                "data": .string(data), "images": .number(Double(result.entries.count)),
+                "data": .string(data), "refine_steps": .number(Double(refinement.refine)), "images": .number(Double(result.entries.count)),
                 "mean_bpp": .number(result.meanBPP), "mean_psnr": .number(result.meanPSNR), "mean_ms_ssim": number(result.meanMSSSIM),
                 "mean_jpeg_bpp": number(result.meanJPEGBPP), "mean_jpeg_psnr": number(result.meanJPEGPSNR),
                 "mean_jpeg_ms_ssim": number(result.meanJPEGMSSSIM),

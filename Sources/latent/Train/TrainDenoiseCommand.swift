@@ -27,6 +27,9 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "Patches per step.") var batch: Int = 16
     @Option(help: "Patch side in pixels.") var patch: Int = 96
     @Option(help: "Peak learning rate (cosine decay to 1e-5).") var lr: Float = 1e-3
+    @Option(help: "Weight initialisation of a new network: pytorch (the layers' default) or he (He normal for the activation; trains deep stacks that the default leaves dead).") var `init`: String = "pytorch"
+    @Option(help: "Clip gradients to this joint L2 norm (0: no clipping); deep plain stacks without it can diverge at lr 1e-3.") var clipNorm: Float = 0
+    @Option(help: "Steps over which the learning rate rises linearly from 0 to --lr (0: none).") var warmup: Int = 0
     @Option(help: "Noise levels σ on the 0–255 scale, as A,B.") var sigmaRange: String = "0,55"
     @Option(help: "Loss: charbonnier, l1 or mse.") var loss: String = "charbonnier"
     @Option(help: "Sparse-autoencoder objective: target mean activation ρ of the bottleneck code (tanh of its ReLU features); without it, the plain denoising-AE objective.") var sparsity: Float?
@@ -53,6 +56,7 @@ struct TrainDenoiseCommand: ParsableCommand {
         if let decoderConvs, try parsedList(decoderConvs, "--decoder-convs").count != levels - 1 {
             throw ValidationError("--decoder-convs needs one count per level of --widths but the coarsest (\(levels - 1))")
         }
+        guard clipNorm >= 0, warmup >= 0 else { throw ValidationError("--clip-norm and --warmup must be 0 or more") }
         guard negativeSlope >= 0, negativeSlope < 1 else { throw ValidationError("--negative-slope must be in [0, 1)") }
         guard loss == "charbonnier" || loss == "l1" || loss == "mse" else { throw ValidationError("--loss must be charbonnier, l1 or mse") }
         if let sparsity, !(sparsity > 0 && sparsity < 1) { throw ValidationError("--sparsity must be in (0, 1)") }
@@ -73,6 +77,9 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.batch = batch
         options.patch = patch
         options.learningRate = lr
+        options.initialization = `init` == "pytorch" ? nil : `init`
+        options.clipNorm = clipNorm > 0 ? clipNorm : nil
+        options.warmupSteps = warmup > 0 ? warmup : nil
         options.sigmaRange = try parsedList(sigmaRange, "--sigma-range")
         options.loss = loss
         options.sparsity = sparsity
