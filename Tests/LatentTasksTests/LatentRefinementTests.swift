@@ -53,7 +53,7 @@ final class LatentRefinementTests: XCTestCase {
         // In tiles (a tiny memory budget), refinement is deterministic, still lowers the cost,
         // and files decode whole.
         codec.activationBudget = 1 << 20
-        codec.refinement = LatentRefinement(steps: 15)
+        codec.refinement = LatentRefinement(steps: 60)
         let (lw, lh) = codec.architecture.latentSize(width: image.width, height: image.height)
         XCTAssertGreaterThan(codec.tiles(latentWidth: lw, latentHeight: lh, synthesis: true, backward: true)
             .regions(latentWidth: lw, latentHeight: lh).count, 1)

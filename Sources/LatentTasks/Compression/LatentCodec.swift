@@ -162,20 +162,22 @@ public final class LatentCodec {
         let s = architecture.totalStride, m = architecture.latentChannels
         let (pw, ph) = (lw * s, lh * s)
         let padded = padded(rgb, latentWidth: lw, latentHeight: lh)
+        // Windows in raster order; each sees the cores refined before it as its context.
         var result = y
-        y.withUnsafeBufferPointer { latent in
-            padded.withUnsafeBufferPointer { planes in
-                for (core, window) in tiles(latentWidth: lw, latentHeight: lh, synthesis: true, backward: true)
-                    .regions(latentWidth: lw, latentHeight: lh) {
-                    let refined = refinement.refine(
-                        LatentTiles.cut(latent, channels: m, width: lw, height: lh, window, unit: 1),
-                        latentWidth: window.width, latentHeight: window.height,
-                        image: LatentTiles.cut(planes, channels: 3, width: pw, height: ph, window, unit: s),
-                        validWidth: min(rgb.width - window.x * s, window.width * s),
-                        validHeight: min(rgb.height - window.y * s, window.height * s),
-                        network: network, medians: tables.medians, lambda: lambda)
-                    LatentTiles.paste(refined, window: window, core: core, channels: m, unit: 1, into: &result, width: lw, height: lh)
+        padded.withUnsafeBufferPointer { planes in
+            for (core, window) in tiles(latentWidth: lw, latentHeight: lh, synthesis: true, backward: true)
+                .regions(latentWidth: lw, latentHeight: lh) {
+                let context = result.withUnsafeBufferPointer {
+                    LatentTiles.cut($0, channels: m, width: lw, height: lh, window, unit: 1)
                 }
+                let refined = refinement.refine(
+                    context, latentWidth: window.width, latentHeight: window.height,
+                    image: LatentTiles.cut(planes, channels: 3, width: pw, height: ph, window, unit: s),
+                    validWidth: min(rgb.width - window.x * s, window.width * s),
+                    validHeight: min(rgb.height - window.y * s, window.height * s),
+                    core: (core.x - window.x, core.y - window.y, core.width, core.height),
+                    network: network, medians: tables.medians, lambda: lambda)
+                LatentTiles.paste(refined, window: window, core: core, channels: m, unit: 1, into: &result, width: lw, height: lh)
             }
         }
         return result

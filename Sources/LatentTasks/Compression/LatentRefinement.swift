@@ -40,10 +40,13 @@ public struct LatentRefinement: Equatable, Sendable {
     }
 
     /// The refined latent of one window.
-    /// y: [M, h, w] (the analysis transform's latent there); image: [3, h·s, w·s], the padded
-    /// pixels under it, of which the top-left `validWidth` × `validHeight` belong to the image
-    /// (the decoder crops the rest, so it costs nothing). Returns ŷ, on the tables' grid.
+    /// y: [M, h, w] (the latent there); image: [3, h·s, w·s], the padded pixels under it, of
+    /// which the top-left `validWidth` × `validHeight` belong to the image (the decoder crops
+    /// the rest, so it costs nothing). Only the cells in `core` (x, y, width, height in the
+    /// window's cells; nil: all) move: the rest is context that other windows own.
+    /// Returns ŷ, on the tables' grid.
     func refine(_ y: [Float], latentWidth w: Int, latentHeight h: Int, image: [Float], validWidth: Int, validHeight: Int,
+                core: (x: Int, y: Int, width: Int, height: Int)? = nil,
                 network: FactorizedPriorCodec, medians: [Float], lambda: Float) -> [Float] {
         let m = medians.count, s = network.architecture.totalStride
         let (pw, ph) = (w * s, h * s)
@@ -74,6 +77,15 @@ public struct LatentRefinement: Equatable, Sendable {
         for p in parameters { p.requiresGrad = false }
         defer { for (p, flag) in zip(parameters, wanted) { p.requiresGrad = flag } }
 
+        // [1, M, h, w]: 1 on the cells this window may move.
+        var movable = [Float](repeating: core == nil ? 1 : 0, count: m * plane)
+        if let core {
+            for c in 0..<m {
+                for yy in core.y..<core.y + core.height {
+                    for xx in core.x..<core.x + core.width { movable[c * plane + yy * w + xx] = 1 }
+                }
+            }
+        }
         let latent = Tensor(y, shape: [1, m, h, w], requiresGrad: true)
         let adam = Adam([("latent", latent)], learningRate: learningRate)
         var bestCost = Float.infinity
@@ -96,6 +108,10 @@ public struct LatentRefinement: Equatable, Sendable {
             // and Adam, which moves each element by about one step size whatever its gradient,
             // would push the idle elements across the rounding boundaries.
             (distortion + bits(latent)).backward()
+            // Adam leaves a cell whose gradient is always 0 where it is.
+            if core != nil, let g = latent.grad {
+                latent.grad = Autograd.withoutGrad { g.plain() * Tensor(movable, shape: latent.shape) }
+            }
             adam.learningRate = learningRate * Float((1 + cos(Double.pi * Double(step) / Double(steps))) / 2)
             adam.step()
         }
