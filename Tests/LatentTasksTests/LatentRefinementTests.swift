@@ -25,7 +25,7 @@ final class LatentRefinementTests: XCTestCase {
         let psnr = decoded.rgb().samples.withUnsafeBufferPointer { a in
             image.samples.withUnsafeBufferPointer { b in PSNR.eightBit(a, b) }
         }
-        let mse = 255 * 255 / pow(10, psnr / 10) / (255 * 255)
+        let mse = pow(10, -psnr / 10)  // on the 0–1 scale
         let bpp = Double(bytes.count * 8) / Double(image.width * image.height)
         return (Double(lambda) * 255 * 255 * mse + bpp, bpp, psnr)
     }

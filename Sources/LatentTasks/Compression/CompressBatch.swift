@@ -24,7 +24,7 @@ public enum CompressBatch {
     /// latent as `refinement` says; the transforms run in tiles whose activations fit
     /// `activationBudget` bytes.
     public static func encodeTask(model: String, activationBudget: Int = 256 << 20,
-                                  refinement: LatentRefinement = LatentRefinement(steps: LatentRefinement.defaultSteps)) -> BatchTask {
+                                  refinement: LatentRefinement = .off) -> BatchTask {
         LatentEncodeTask(load: {
             let codec = try LatentCodec(modelPath: ModelLocator.resolve(model))
             codec.activationBudget = activationBudget

@@ -23,7 +23,7 @@ public final class LatentCodec {
     public var activationBudget = 256 << 20
 
     /// Encoder-side refinement of each image's latent (`LatentRefinement`); off by default.
-    public var refinement = LatentRefinement(steps: LatentRefinement.defaultSteps)
+    public var refinement = LatentRefinement.off
     /// The λ the model was trained with (its training record), which refinement uses unless
     /// told otherwise; nil when the file records none.
     public let trainingLambda: Float?
@@ -116,8 +116,11 @@ public final class LatentCodec {
         let a = architecture
         let (lw, lh) = a.latentSize(width: image.width, height: image.height)
         let rgb = image.rgb()
-        var y = analyse(rgb, latentWidth: lw, latentHeight: lh)
-        if refinement.steps > 0 { y = try refine(y, rgb: rgb, latentWidth: lw, latentHeight: lh) }
+        let padded = padded(rgb, latentWidth: lw, latentHeight: lh)
+        var y = analyse(padded: padded, latentWidth: lw, latentHeight: lh)
+        if refinement.steps > 0 {
+            y = try refine(y, padded: padded, imageWidth: rgb.width, imageHeight: rgb.height, latentWidth: lw, latentHeight: lh)
+        }
         let stream = y.withUnsafeBufferPointer { tables.encode($0, height: lh, width: lw) }
         return LatentCodeFile(modelID: modelID, modelHash: modelHash, width: image.width, height: image.height,
                               channels: image.layout.colorChannelCount, bitDepth: image.sourceBitDepth == 16 ? 16 : 8,
@@ -128,9 +131,13 @@ public final class LatentCodec {
     /// y = g_a(x) of the image padded (mirrored) to the latent's size × the total stride:
     /// [M, lh, lw] floats, computed in tiles.
     func analyse(_ rgb: Image, latentWidth lw: Int, latentHeight lh: Int) -> [Float] {
+        analyse(padded: padded(rgb, latentWidth: lw, latentHeight: lh), latentWidth: lw, latentHeight: lh)
+    }
+
+    /// y = g_a of planes already `padded` to [3, lh·s, lw·s].
+    func analyse(padded: [Float], latentWidth lw: Int, latentHeight lh: Int) -> [Float] {
         let s = architecture.totalStride, m = architecture.latentChannels
         let (pw, ph) = (lw * s, lh * s)
-        let padded = padded(rgb, latentWidth: lw, latentHeight: lh)
         var latent = [Float](repeating: 0, count: m * lh * lw)
         padded.withUnsafeBufferPointer { planes in
             for (core, window) in tiles(latentWidth: lw, latentHeight: lh).regions(latentWidth: lw, latentHeight: lh) {
@@ -153,15 +160,16 @@ public final class LatentCodec {
         }
     }
 
-    /// `refinement` applied to the latent y ([M, lh, lw]) of `rgb`, tile by tile (tiles sized for
+    /// `refinement` applied to the latent y ([M, lh, lw]) of an image of `imageWidth` ×
+    /// `imageHeight` whose planes are `padded` ([3, lh·s, lw·s]), tile by tile (tiles sized for
     /// the synthesis pass and its backward pass); returns ŷ on the tables' grid.
-    func refine(_ y: [Float], rgb: Image, latentWidth lw: Int, latentHeight lh: Int) throws -> [Float] {
+    func refine(_ y: [Float], padded: [Float], imageWidth: Int, imageHeight: Int,
+                latentWidth lw: Int, latentHeight lh: Int) throws -> [Float] {
         guard let lambda = refinement.lambda ?? trainingLambda else {
             throw LatentCodecError(reason: "refinement needs a λ: \(path) records none (give --refine-lambda)")
         }
         let s = architecture.totalStride, m = architecture.latentChannels
         let (pw, ph) = (lw * s, lh * s)
-        let padded = padded(rgb, latentWidth: lw, latentHeight: lh)
         // Windows in raster order; each sees the cores refined before it as its context.
         var result = y
         padded.withUnsafeBufferPointer { planes in
@@ -173,8 +181,8 @@ public final class LatentCodec {
                 let refined = refinement.refine(
                     context, latentWidth: window.width, latentHeight: window.height,
                     image: LatentTiles.cut(planes, channels: 3, width: pw, height: ph, window, unit: s),
-                    validWidth: min(rgb.width - window.x * s, window.width * s),
-                    validHeight: min(rgb.height - window.y * s, window.height * s),
+                    validWidth: min(imageWidth - window.x * s, window.width * s),
+                    validHeight: min(imageHeight - window.y * s, window.height * s),
                     core: (core.x - window.x, core.y - window.y, core.width, core.height),
                     network: network, medians: tables.medians, lambda: lambda)
                 LatentTiles.paste(refined, window: window, core: core, channels: m, unit: 1, into: &result, width: lw, height: lh)

@@ -22,7 +22,8 @@ public struct LatentRefinement: Equatable, Sendable {
     /// The trade-off λ in λ·255²·MSE + bpp; nil takes the λ the model was trained with.
     public var lambda: Float?
 
-    public static let defaultSteps = 0
+    /// No refinement: the analysis transform's latent is coded as it is.
+    public static let off = LatentRefinement(steps: 0)
     public static let defaultLearningRate: Float = 0.1
 
     public init(steps: Int, learningRate: Float = LatentRefinement.defaultLearningRate, lambda: Float? = nil) {
@@ -43,10 +44,10 @@ public struct LatentRefinement: Equatable, Sendable {
     /// y: [M, h, w] (the latent there); image: [3, h·s, w·s], the padded pixels under it, of
     /// which the top-left `validWidth` × `validHeight` belong to the image (the decoder crops
     /// the rest, so it costs nothing). Only the cells in `core` (x, y, width, height in the
-    /// window's cells; nil: all) move: the rest is context that other windows own.
+    /// window's cells) move: the rest is context that other windows own.
     /// Returns ŷ, on the tables' grid.
     func refine(_ y: [Float], latentWidth w: Int, latentHeight h: Int, image: [Float], validWidth: Int, validHeight: Int,
-                core: (x: Int, y: Int, width: Int, height: Int)? = nil,
+                core: (x: Int, y: Int, width: Int, height: Int),
                 network: FactorizedPriorCodec, medians: [Float], lambda: Float) -> [Float] {
         let m = medians.count, s = network.architecture.totalStride
         let (pw, ph) = (w * s, h * s)
@@ -78,16 +79,18 @@ public struct LatentRefinement: Equatable, Sendable {
         defer { for (p, flag) in zip(parameters, wanted) { p.requiresGrad = flag } }
 
         // [1, M, h, w]: 1 on the cells this window may move.
-        var movable = [Float](repeating: core == nil ? 1 : 0, count: m * plane)
-        if let core {
-            for c in 0..<m {
-                for yy in core.y..<core.y + core.height {
-                    for xx in core.x..<core.x + core.width { movable[c * plane + yy * w + xx] = 1 }
-                }
+        var movableValues = [Float](repeating: 0, count: m * plane)
+        for c in 0..<m {
+            for yy in core.y..<core.y + core.height {
+                for xx in core.x..<core.x + core.width { movableValues[c * plane + yy * w + xx] = 1 }
             }
         }
+        let movable = Tensor(movableValues, shape: [1, m, h, w])
         let latent = Tensor(y, shape: [1, m, h, w], requiresGrad: true)
         let adam = Adam([("latent", latent)], learningRate: learningRate)
+        let schedule = LearningRateSchedule.cosine(totalSteps: steps, minimum: 0)
+        // Bits per image pixel of a latent v: [1, M, h, w].
+        let bits = { (v: Tensor) in network.density.likelihood(v).log().sum() * (-1 / (Float(M_LN2) * pixels)) }
         var bestCost = Float.infinity
         for step in 0...steps {
             let values = latent.toArray()
@@ -98,7 +101,6 @@ public struct LatentRefinement: Equatable, Sendable {
             let reconstruction = network.synthesis(yHat).plain().clamped(0, 1)
             let error = (reconstruction - target) * mask
             let distortion = error.squared().sum() * (lambda * 255 * 255 / (3 * pixels))
-            let bits = { (v: Tensor) in network.density.likelihood(v).log().sum() * (-1 / (Float(M_LN2) * pixels)) }
             let cost = distortion.item + Autograd.withoutGrad { bits(yHat).item }
             if cost < bestCost { bestCost = cost; best = coded }
             guard step < steps else { break }
@@ -109,10 +111,8 @@ public struct LatentRefinement: Equatable, Sendable {
             // would push the idle elements across the rounding boundaries.
             (distortion + bits(latent)).backward()
             // Adam leaves a cell whose gradient is always 0 where it is.
-            if core != nil, let g = latent.grad {
-                latent.grad = Autograd.withoutGrad { g.plain() * Tensor(movable, shape: latent.shape) }
-            }
-            adam.learningRate = learningRate * Float((1 + cos(Double.pi * Double(step) / Double(steps))) / 2)
+            if let g = latent.grad { latent.grad = Autograd.withoutGrad { g.plain() * movable } }
+            adam.learningRate = schedule.learningRate(base: learningRate, step: step)
             adam.step()
         }
         return best

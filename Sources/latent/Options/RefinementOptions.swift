@@ -4,7 +4,7 @@ import LatentTasks
 /// Encoder-side latent refinement, shared by `latent encode` and `latent eval compress`.
 struct RefinementOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Refine each image's latent with N gradient steps on its own rate–distortion cost (slower encoding, same decoder; 0: off).", valueName: "N"))
-    var refine: Int = LatentRefinement.defaultSteps
+    var refine: Int = LatentRefinement.off.steps
 
     @Option(help: ArgumentHelp("Refinement's first step size, in quantization bins.", valueName: "x"))
     var refineLr: Float = LatentRefinement.defaultLearningRate
