@@ -306,6 +306,7 @@ DENOISE_UNET_DEFAULTS = {
     "encoderConvs": [1, 2, 3],
     "decoderConvs": [1, 1],
     "negativeSlope": 0,
+    "residual": False,
 }
 
 
@@ -315,18 +316,27 @@ def denoise_unet_spec(channels, **overrides):
 
 
 class ConvStage(nn.Module):
-    """3x3 convolutions, each followed by (leaky) ReLU, at one resolution (Swift `ConvStage`);
-    `dilations` (one per convolution) widens them, with padding = dilation ("same")."""
+    """3x3 convolutions at one resolution (Swift `ConvStage`); `dilations` (one per convolution)
+    widens them, with padding = dilation ("same"). Plain: each followed by (leaky) ReLU.
+    Residual: in pairs, x + conv2(act(conv1(x))), nothing after the sum."""
 
-    def __init__(self, width, count, negative_slope=0.0, dilations=None):
+    def __init__(self, width, count, negative_slope=0.0, dilations=None, residual=False):
         super().__init__()
+        if residual and count % 2:
+            raise ValueError(f"a residual stage needs an even number of convolutions, got {count}")
         self.negative_slope = negative_slope
+        self.residual = residual
         dilations = dilations or [1] * count
         self.convs = nn.ModuleList(nn.Conv2d(width, width, 3, padding=d, dilation=d) for d in dilations)
 
     def forward(self, x):
+        act = lambda t: F.leaky_relu(t, self.negative_slope)
+        if self.residual:
+            for first, second in zip(self.convs[0::2], self.convs[1::2]):
+                x = x + second(act(first(x)))
+            return x
         for conv in self.convs:
-            x = F.leaky_relu(conv(x), self.negative_slope)
+            x = act(conv(x))
         return x
 
 
@@ -336,7 +346,7 @@ class DenoiseUNet(nn.Module):
     x: [N, C, H, W] in [0, 1], H and W multiples of `total_stride` -> same shape.
     """
 
-    def __init__(self, channels, unshuffle, widths, encoder_convs, decoder_convs, negative_slope=0.0):
+    def __init__(self, channels, unshuffle, widths, encoder_convs, decoder_convs, negative_slope=0.0, residual=False):
         super().__init__()
         self.channels = channels
         self.unshuffle = unshuffle
@@ -344,10 +354,12 @@ class DenoiseUNet(nn.Module):
         packed = channels * unshuffle * unshuffle
         levels = len(widths)
         self.head = nn.Conv2d(packed, widths[0], 3, padding=1)
-        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i], negative_slope) for i in range(levels))
+        self.encoders = nn.ModuleList(ConvStage(widths[i], encoder_convs[i], negative_slope, residual=residual)
+                                      for i in range(levels))
         self.downs = nn.ModuleList(nn.Conv2d(widths[i], widths[i + 1], 2, stride=2) for i in range(levels - 1))
         self.ups = nn.ModuleList(nn.ConvTranspose2d(widths[i + 1], widths[i], 2, stride=2) for i in range(levels - 1))
-        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i], negative_slope) for i in range(levels - 1))
+        self.decoders = nn.ModuleList(ConvStage(widths[i], decoder_convs[i], negative_slope, residual=residual)
+                                      for i in range(levels - 1))
         self.tail = nn.Conv2d(widths[0], packed, 3, padding=1)
         self.total_stride = unshuffle * 2 ** (levels - 1)
 
@@ -409,7 +421,13 @@ def build_denoise_unet(spec):
     slope = spec["negativeSlope"]
     if not (isinstance(slope, (int, float)) and not isinstance(slope, bool) and 0 <= slope < 1):
         raise ValueError(f"denoise-unet: negativeSlope must be a number in [0, 1), got {slope!r}")
-    return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs, float(slope))
+    residual = spec["residual"]
+    if not isinstance(residual, bool):
+        raise ValueError(f"denoise-unet: residual must be true or false, got {residual!r}")
+    if residual and any(c % 2 for c in encoder_convs + decoder_convs):
+        raise ValueError(f"denoise-unet: a residual network needs even convolution counts, got "
+                         f"{encoder_convs!r} / {decoder_convs!r}")
+    return DenoiseUNet(channels, unshuffle, widths, encoder_convs, decoder_convs, float(slope), residual)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -64,6 +64,23 @@ class LatentModelsTest(unittest.TestCase):
         with self.assertRaisesRegex(ValueError, "multiple of the stride 2"):
             model(torch.rand(1, 1, 5, 10))
 
+    def test_residual_denoiser_loads_strictly_and_its_blocks_start_from_the_identity(self):
+        spec = latent_models.denoise_unet_spec(3, widths=[8, 16], encoderConvs=[2, 4], decoderConvs=[2], residual=True)
+        latent_models.write_random_model(self.path, spec, seed=2)
+        model = latent_models.load_model(self.path).module
+        self.assertIn("encoders.1.convs.3.weight", model.state_dict())
+        stage = model.encoders[1]
+        h = torch.rand(1, 16, 6, 6)
+        with torch.no_grad():
+            self.assertFalse(torch.equal(stage(h), h))
+            for second in stage.convs[1::2]:
+                second.weight.zero_()
+                second.bias.zero_()
+            self.assertTrue(torch.equal(stage(h), h))
+        with self.assertRaisesRegex(ValueError, "even convolution counts"):
+            latent_models.build_model(json.dumps(latent_models.denoise_unet_spec(1, widths=[8, 16], encoderConvs=[2, 3],
+                                                                                 decoderConvs=[2], residual=True)))
+
     def test_writer_is_deterministic(self):
         spec = latent_models.denoise_unet_spec(3)
         module = latent_models.write_random_model(self.path, spec, seed=3)

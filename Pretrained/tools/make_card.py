@@ -166,9 +166,11 @@ def main():
         lines += ["", "Encode and decode speeds are those of the evaluation run (threads as given to it, "
                   "on a machine shared with other jobs)."]
     if summaries:
-        lines += ["", "## Measured", "", "| data | σ | images | PSNR (dB) | SSIM | noisy input PSNR |", "|---|---|---|---|---|---|"]
+        lines += ["", "## Measured", "", "| data | σ | inference | images | PSNR (dB) | SSIM | noisy input PSNR |",
+                  "|---|---|---|---|---|---|---|"]
         for s in summaries:
-            lines.append(f"| `{s.get('data', '?')}` | {s['sigma']:g} | {s['images']} | {s['mean_psnr']:.2f} | "
+            inference = "`--ensemble` (8 flips/rotations)" if s.get("self_ensemble") else "plain"
+            lines.append(f"| `{s.get('data', '?')}` | {s['sigma']:g} | {inference} | {s['images']} | {s['mean_psnr']:.2f} | "
                          f"{s.get('mean_ssim', float('nan')):.4f} | {s.get('mean_noisy_psnr', float('nan')):.2f} |")
     if other_rows:
         keys = []

@@ -91,4 +91,52 @@ final class DenoiseUNetTests: XCTestCase {
         let leaky = Autograd.withoutGrad { model(0.1)(x) }.toArray()
         XCTAssertGreaterThan(zip(leaky, x.toArray()).map { abs($0 - $1) }.max()!, 1e-3)
     }
+
+    /// Residual stages keep the plain naming (`convs.K`, pairs K = 2i, 2i+1), so the PyTorch
+    /// builder loads them strictly; a block whose second convolution is zero is the identity.
+    func testResidualStagesArePairsAroundAnIdentity() {
+        let architecture = DenoiserArchitecture(channels: 1, widths: [8, 16], encoderConvs: [2, 4], decoderConvs: [2], residual: true)
+        let model = DenoiseUNet(architecture, seed: 6)
+        XCTAssertEqual(model.encoders[1].convs.count, 4)
+        XCTAssertEqual(model.encoders[1].branchOutputs.map { ObjectIdentifier($0) },
+                       [model.encoders[1].convs[1], model.encoders[1].convs[3]].map { ObjectIdentifier($0) })
+        XCTAssertTrue(model.namedParameters().map(\.0).contains("encoders.1.convs.3.weight"))
+        var rng = RandomSource(seed: 3)
+        let x = Tensor.uniform([1, 16, 6, 6], using: &rng)
+        let stage = model.encoders[1]
+        XCTAssertNotEqual(Autograd.withoutGrad { stage(x) }.toArray(), x.toArray())
+        for conv in stage.branchOutputs {
+            conv.weight.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+            conv.bias!.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        }
+        XCTAssertEqual(Autograd.withoutGrad { stage(x) }.toArray(), x.toArray())
+        // A plain stage with the same weights is not the identity: the flag changes the wiring.
+        XCTAssertTrue(DenoiseUNet(DenoiserArchitecture(channels: 1, widths: [8, 16], encoderConvs: [2, 4], decoderConvs: [2]), seed: 6)
+            .encoders[1].branchOutputs.isEmpty)
+    }
+
+    /// He initialisation starts each residual branch at a tenth of its gain, so blocks begin
+    /// near the identity and the signal keeps its scale through depth.
+    func testHeInitializationKeepsResidualBranchesSmall() {
+        let model = DenoiseUNet(DenoiserArchitecture(channels: 3, widths: [32, 64], encoderConvs: [4, 2], decoderConvs: [2], residual: true), seed: 2)
+        model.heInitialize(seed: 3)
+        func rms(_ t: Tensor) -> Float { let v = t.toArray(); return (v.map { $0 * $0 }.reduce(0, +) / Float(v.count)).squareRoot() }
+        let first = model.encoders[0].convs[0].weight, branch = model.encoders[0].convs[1].weight
+        XCTAssertEqual(rms(first) / rms(branch), 10, accuracy: 1.5)
+        var rng = RandomSource(seed: 8)
+        let h = Tensor.normal([1, 32, 16, 16], using: &rng)
+        let out = Autograd.withoutGrad { model.encoders[0](h) }
+        XCTAssertEqual(rms(out) / rms(h), 1, accuracy: 0.2, "two near-identity blocks keep the scale")
+    }
+
+    func testResidualFlagRoundTripsAndOldFilesArePlain() throws {
+        let v1 = #"{"channels":1,"decoderConvs":[1,1],"encoderConvs":[1,2,3],"kind":"denoise-unet","unshuffle":2,"widths":[48,96,192]}"#
+        XCTAssertFalse(try JSONDecoder().decode(DenoiserArchitecture.self, from: Data(v1.utf8)).residual)
+        let v2 = DenoiserArchitecture(channels: 3, widths: [48, 96, 192], encoderConvs: [2, 2, 2], decoderConvs: [2, 2], residual: true)
+        XCTAssertEqual(try JSONDecoder().decode(DenoiserArchitecture.self, from: JSONEncoder().encode(v2)), v2)
+        let odd = #"{"channels":1,"decoderConvs":[2],"encoderConvs":[2,3],"kind":"denoise-unet","unshuffle":2,"widths":[8,16],"residual":true}"#
+        XCTAssertThrowsError(try JSONDecoder().decode(DenoiserArchitecture.self, from: Data(odd.utf8))) { error in
+            XCTAssertTrue("\(error)".contains("even convolution counts"), "\(error)")
+        }
+    }
 }

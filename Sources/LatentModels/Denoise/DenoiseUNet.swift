@@ -1,23 +1,41 @@
 import LatentNN
 import LatentTensor
 
-/// A stack of 3×3 convolutions, each followed by the activation, at one resolution; optionally
-/// dilated (one dilation per convolution, e.g. in a bottleneck that needs a wide receptive field cheaply).
+/// A stack of 3×3 convolutions at one resolution; optionally dilated (one dilation per
+/// convolution, e.g. in a bottleneck that needs a wide receptive field cheaply).
+///
+/// Plain: each convolution is followed by the activation. Residual: the convolutions go in
+/// pairs, h + conv₂(act(conv₁(h))) with no activation after the sum (EDSR's block), so the
+/// identity path carries the signal and the gradient through any depth: plain stacks deeper
+/// than three convolutions per level trained badly here (session 5's measurements).
 public final class ConvStage: Module {
     public let convs: [Conv2d]
     let activation: Activation
+    public let residual: Bool
 
-    public init(width: Int, count: Int, dilations: [Int]? = nil, activation: Activation = .relu, using rng: inout RandomSource) {
+    public init(width: Int, count: Int, dilations: [Int]? = nil, activation: Activation = .relu, residual: Bool = false,
+                using rng: inout RandomSource) {
         precondition(dilations == nil || dilations!.count == count, "ConvStage: \(count) convolutions, dilations \(dilations!)")
+        precondition(!residual || count % 2 == 0, "ConvStage: a residual stage needs an even number of convolutions, got \(count)")
         convs = (0..<count).map {
             Conv2d(width, width, kernelSize: 3, padding: .same, dilation: dilations?[$0] ?? 1, using: &rng)
         }
         self.activation = activation
+        self.residual = residual
     }
+
+    /// The second convolution of each residual pair (empty for a plain stage): the branch
+    /// outputs, which initialisation keeps small so that each block starts near the identity.
+    public var branchOutputs: [Conv2d] { residual ? stride(from: 1, to: convs.count, by: 2).map { convs[$0] } : [] }
 
     // x: [N, width, H, W] → [N, width, H, W]
     public func callAsFunction(_ x: Tensor) -> Tensor {
-        convs.reduce(x) { h, conv in conv(h, activation: activation) }
+        guard residual else { return convs.reduce(x) { h, conv in conv(h, activation: activation) } }
+        var h = x
+        for pair in stride(from: 0, to: convs.count, by: 2) {
+            h = h + convs[pair + 1](convs[pair](h, activation: activation))
+        }
+        return h
     }
 }
 
@@ -42,19 +60,27 @@ public final class DenoiseUNet: Module {
         let packed = architecture.channels * architecture.unshuffle * architecture.unshuffle
         let widths = architecture.widths
         head = Conv2d(packed, widths[0], kernelSize: 3, padding: .same, using: &rng)
-        encoders = widths.indices.map { ConvStage(width: widths[$0], count: architecture.encoderConvs[$0], activation: architecture.activation, using: &rng) }
+        encoders = widths.indices.map {
+            ConvStage(width: widths[$0], count: architecture.encoderConvs[$0], activation: architecture.activation,
+                      residual: architecture.residual, using: &rng)
+        }
         downs = (0..<widths.count - 1).map {
             Conv2d(widths[$0], widths[$0 + 1], kernelSize: 2, stride: 2, padding: .valid, using: &rng)
         }
         ups = (0..<widths.count - 1).map {
             ConvTranspose2d(widths[$0 + 1], widths[$0], kernelSize: 2, stride: 2, using: &rng)
         }
-        decoders = (0..<widths.count - 1).map { ConvStage(width: widths[$0], count: architecture.decoderConvs[$0], activation: architecture.activation, using: &rng) }
+        decoders = (0..<widths.count - 1).map {
+            ConvStage(width: widths[$0], count: architecture.decoderConvs[$0], activation: architecture.activation,
+                      residual: architecture.residual, using: &rng)
+        }
         tail = Conv2d(widths[0], packed, kernelSize: 3, padding: .same, using: &rng)
     }
 
     /// Re-draws every weight with He initialisation for the activation (std = gain/√fan-in,
-    /// biases 0), and the tail at a tenth of that, so the first prediction is small noise.
+    /// biases 0), and the tail and each residual branch's output convolution at a tenth of that,
+    /// so the first prediction is small noise and each residual block starts near the identity
+    /// (He on both convolutions of a block would double the signal's variance per block).
     ///
     /// Why: the layers' default (PyTorch's U(±1/√fan-in)) scales the signal's second moment by
     /// about 1/6 per ReLU layer, so at the start the bottleneck's path to the output carries
@@ -76,6 +102,7 @@ public final class DenoiseUNet: Module {
         }
         draw(head, gain: gain)
         for conv in encoders.flatMap(\.convs) + downs + decoders.flatMap(\.convs) { draw(conv, gain: gain) }
+        for conv in (encoders + decoders).flatMap(\.branchOutputs) { draw(conv, gain: 0.1 * gain) }
         for up in ups { draw(up.weight, up.bias, fanIn: up.inChannels, gain: gain) }
         draw(tail, gain: 0.1)
     }

@@ -21,21 +21,27 @@ public struct DenoiserArchitecture: Codable, Equatable, Sendable {
     /// coarse levels never fired on the dev set), which capped them near 28 dB; a leaky slope
     /// keeps every unit trainable. Files written before this field existed mean ReLU.
     public var negativeSlope: Float = 0
+    /// Whether the encoder and decoder stages are residual: their convolutions then go in pairs,
+    /// h + conv(act(conv(h))) (see `ConvStage`), so every count must be even. Files written
+    /// before this field existed are plain.
+    public var residual: Bool = false
 
     public static let kindName = "denoise-unet"
 
     public init(channels: Int, unshuffle: Int = 2, widths: [Int] = [48, 96, 192],
-                encoderConvs: [Int] = [1, 2, 3], decoderConvs: [Int] = [1, 1], negativeSlope: Float = 0) {
+                encoderConvs: [Int] = [1, 2, 3], decoderConvs: [Int] = [1, 1], negativeSlope: Float = 0,
+                residual: Bool = false) {
         self.channels = channels
         self.unshuffle = unshuffle
         self.widths = widths
         self.encoderConvs = encoderConvs
         self.decoderConvs = decoderConvs
         self.negativeSlope = negativeSlope
+        self.residual = residual
     }
 
     private enum CodingKeys: String, CodingKey {
-        case kind, channels, unshuffle, widths, encoderConvs, decoderConvs, negativeSlope
+        case kind, channels, unshuffle, widths, encoderConvs, decoderConvs, negativeSlope, residual
     }
 
     public init(from decoder: Decoder) throws {
@@ -47,6 +53,11 @@ public struct DenoiserArchitecture: Codable, Equatable, Sendable {
         encoderConvs = try c.decode([Int].self, forKey: .encoderConvs)
         decoderConvs = try c.decode([Int].self, forKey: .decoderConvs)
         negativeSlope = try c.decodeIfPresent(Float.self, forKey: .negativeSlope) ?? 0
+        residual = try c.decodeIfPresent(Bool.self, forKey: .residual) ?? false
+        if residual, let odd = (encoderConvs + decoderConvs).first(where: { $0 % 2 != 0 }) {
+            throw DecodingError.dataCorruptedError(forKey: .residual, in: c,
+                debugDescription: "a residual denoise-unet needs even convolution counts (pairs), found \(odd)")
+        }
     }
 
     /// The activation after every convolution but the tail.

@@ -10,8 +10,9 @@ public enum DenoiseBatch {
     /// - Parameters:
     ///   - model: a name or path used for every image; nil picks `denoise-gray` for gray images
     ///     and `denoise-color` for colour ones, each loaded the first time it is needed.
-    public static func task(model: String?, tileSize: Int?, activationBudget: Int) -> ImageToImageTask {
-        let models = DenoiserChoice(explicit: model)
+    ///   - selfEnsemble: average each tile over its eight flips and rotations (`Denoiser.selfEnsemble`).
+    public static func task(model: String?, tileSize: Int?, activationBudget: Int, selfEnsemble: Bool = false) -> ImageToImageTask {
+        let models = DenoiserChoice(explicit: model, selfEnsemble: selfEnsemble)
         return ImageToImageTask(scale: 1, tileSize: tileSize, activationBudget: activationBudget) {
             try models.denoiser(colorChannels: $0)
         }
@@ -32,9 +33,13 @@ public enum DenoiseBatch {
 /// default model costs one lookup, not one per file).
 final class DenoiserChoice {
     let explicit: String?
+    let selfEnsemble: Bool
     private var loaded: [String: Result<Denoiser, Error>] = [:]
 
-    init(explicit: String?) { self.explicit = explicit }
+    init(explicit: String?, selfEnsemble: Bool = false) {
+        self.explicit = explicit
+        self.selfEnsemble = selfEnsemble
+    }
 
     func denoiser(colorChannels: Int) throws -> Denoiser {
         let name = explicit ?? (colorChannels == 1 ? DenoiseBatch.defaultGrayModel : DenoiseBatch.defaultColorModel)
@@ -46,7 +51,9 @@ final class DenoiserChoice {
             } catch TaskError.modelNotFound where explicit == nil {
                 throw TaskError.defaultModelMissing(name: name, purpose: colorChannels == 1 ? "gray images" : "colour images")
             }
-            return try Denoiser(modelPath: path)
+            let denoiser = try Denoiser(modelPath: path)
+            denoiser.selfEnsemble = selfEnsemble
+            return denoiser
         }
         loaded[name] = result
         return try result.get()

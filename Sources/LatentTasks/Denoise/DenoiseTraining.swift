@@ -18,6 +18,9 @@ public struct DenoiseTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     public var decoderConvs: [Int]?
     /// LeakyReLU's negative slope; nil (runs recorded before the option existed) or 0 is ReLU.
     public var negativeSlope: Float?
+    /// Residual encoder/decoder stages (conv pairs around an identity); nil (runs recorded
+    /// before the option existed) or false: plain stacks.
+    public var residual: Bool?
     public var steps: Int = 20_000
     public var batch: Int = 16
     public var patch: Int = 96
@@ -130,7 +133,8 @@ public final class DenoiseTraining {
             network = DenoiseUNet(DenoiserArchitecture(channels: o.channels, widths: o.widths,
                                                        encoderConvs: o.encoderConvs ?? defaults.encoderConvs,
                                                        decoderConvs: o.decoderConvs ?? defaults.decoderConvs,
-                                                       negativeSlope: o.negativeSlope ?? 0), seed: o.seed)
+                                                       negativeSlope: o.negativeSlope ?? 0,
+                                                       residual: o.residual ?? false), seed: o.seed)
             if o.initialization == "he" { network.heInitialize(seed: o.seed &+ 1) }
         }
         let optimizer = Adam(network.namedParameters(), learningRate: o.learningRate)

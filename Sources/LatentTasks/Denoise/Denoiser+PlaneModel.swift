@@ -31,9 +31,21 @@ extension Denoiser: PlaneModel {
         return Int((floats * 4).rounded(.up))
     }
 
+    /// One window through the network; with `selfEnsemble`, the mean over the eight flips and
+    /// rotations of the window (each mapped back), at eight times the cost.
     public func run(_ planes: [Float], width: Int, height: Int) -> [Float] {
-        Autograd.withoutGrad {
-            network(Tensor(planes, shape: [1, channels, height, width])).plain().toArray()
+        func once(_ planes: [Float], width: Int, height: Int) -> [Float] {
+            Autograd.withoutGrad { network(Tensor(planes, shape: [1, channels, height, width])).plain().toArray() }
         }
+        guard selfEnsemble else { return once(planes, width: width, height: height) }
+        var sum = [Float](repeating: 0, count: planes.count)
+        for transform in DihedralTransform.all {
+            let size = transform.size(width: width, height: height)
+            let output = once(transform.apply(planes, channels: channels, width: width, height: height), width: size.width, height: size.height)
+            let back = transform.invert(output, channels: channels, width: width, height: height)
+            for i in sum.indices { sum[i] += back[i] }
+        }
+        let scale = 1 / Float(DihedralTransform.all.count)
+        return sum.map { $0 * scale }
     }
 }

@@ -100,7 +100,9 @@ public struct InstalledModel {
                 result["bpp \(data)\(suffix)"] = String(format: "%.3f", bpp)
                 result["psnr \(data)\(suffix)"] = String(format: "%.2f", psnr)
             } else if let sigma = (entry["sigma"] as? NSNumber)?.doubleValue {
-                result["psnr σ=\(Int(sigma)) \(data)"] = String(format: "%.2f", psnr)
+                // A denoiser's PSNR at σ, plain or averaged over flips and rotations (--ensemble).
+                let suffix = (entry["self_ensemble"] as? Bool) == true ? " ensemble" : ""
+                result["psnr σ=\(Int(sigma)) \(data)\(suffix)"] = String(format: "%.2f", psnr)
             } else if let scale = (entry["scale"] as? NSNumber)?.intValue {
                 result["psnr ×\(scale) \(data)"] = String(format: "%.2f", psnr)
                 if let bicubic = (entry["mean_bicubic_psnr"] as? NSNumber)?.doubleValue {

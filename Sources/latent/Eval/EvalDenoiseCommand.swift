@@ -14,6 +14,7 @@ struct EvalDenoiseCommand: ParsableCommand {
     @Option(help: "Noise levels σ (0–255 scale), comma-separated.") var sigma: String = "25"
     @Option(help: "Noise seed (image k uses seed + k).") var seed: UInt64 = 0
     @Option(help: "Also write the noisy inputs here as PNGs (to measure other denoisers on the same inputs).") var saveNoisy: String?
+    @Flag(help: "Average the model over the 8 flips and rotations of each tile, as `latent denoise --ensemble`.") var ensemble = false
     @Flag(help: "Print JSON: one object per image and σ, then one summary per σ.") var json = false
 
     func sigmas() throws -> [Float] {
@@ -27,6 +28,7 @@ struct EvalDenoiseCommand: ParsableCommand {
     func run() throws {
         engine.apply()
         let denoiser = try Denoiser(modelPath: ModelLocator.resolve(model))
+        denoiser.selfEnsemble = ensemble
         let images = try TrainingImages(folder: data, channels: denoiser.channels)
         for s in images.skipped { FileHandle.standardError.write(Data("skipped \(s.path): \(s.reason)\n".utf8)) }
         for sigma in try sigmas() {
@@ -38,7 +40,8 @@ struct EvalDenoiseCommand: ParsableCommand {
                 }
                 print(JSONLine.encode(["model": .string(model), "data": .string(data), "sigma": .number(Double(sigma)),
                                        "images": .number(Double(result.entries.count)), "mean_psnr": .number(result.meanPSNR),
-                                       "mean_ssim": .number(result.meanSSIM), "mean_noisy_psnr": .number(result.meanNoisyPSNR)]))
+                                       "mean_ssim": .number(result.meanSSIM), "mean_noisy_psnr": .number(result.meanNoisyPSNR),
+                                       "self_ensemble": .bool(ensemble)]))
             } else {
                 for e in result.entries {
                     print((e.path as NSString).lastPathComponent + String(format: "  σ=%g  PSNR %.2f dB  SSIM %.4f  (noisy %.2f dB)",

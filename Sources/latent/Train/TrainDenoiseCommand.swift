@@ -23,6 +23,7 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "3×3 convolutions per encoder level, finest first (the last is the bottleneck); default 1,2,3 for three levels.") var encoderConvs: String?
     @Option(help: "3×3 convolutions per decoder level, finest first (one fewer than --widths); default 1,1.") var decoderConvs: String?
     @Option(help: "Negative slope of the LeakyReLU after each convolution (0 = ReLU, which lets units die).") var negativeSlope: Float = 0.1
+    @Flag(help: "Residual stages: the convolutions of each level go in pairs around an identity, h + conv(act(conv(h))), so counts must be even; trains deep levels that plain stacks do not.") var residual = false
     @Option(help: "Training steps.") var steps: Int = 20_000
     @Option(help: "Patches per step.") var batch: Int = 16
     @Option(help: "Patch side in pixels.") var patch: Int = 96
@@ -56,6 +57,12 @@ struct TrainDenoiseCommand: ParsableCommand {
         if let decoderConvs, try parsedList(decoderConvs, "--decoder-convs").count != levels - 1 {
             throw ValidationError("--decoder-convs needs one count per level of --widths but the coarsest (\(levels - 1))")
         }
+        if residual {
+            let counts = try [encoderConvs, decoderConvs].compactMap { $0 }.flatMap { try parsedList($0, "convolution counts") }
+            guard encoderConvs != nil, decoderConvs != nil, counts.allSatisfy({ Int($0) % 2 == 0 }) else {
+                throw ValidationError("--residual needs --encoder-convs and --decoder-convs with even counts (each block is a pair)")
+            }
+        }
         guard clipNorm >= 0, warmup >= 0 else { throw ValidationError("--clip-norm and --warmup must be 0 or more") }
         guard negativeSlope >= 0, negativeSlope < 1 else { throw ValidationError("--negative-slope must be in [0, 1)") }
         guard loss == "charbonnier" || loss == "l1" || loss == "mse" else { throw ValidationError("--loss must be charbonnier, l1 or mse") }
@@ -73,6 +80,7 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.encoderConvs = try encoderConvs.map { try parsedList($0, "--encoder-convs").map { Int($0) } }
         options.decoderConvs = try decoderConvs.map { try parsedList($0, "--decoder-convs").map { Int($0) } }
         options.negativeSlope = negativeSlope
+        options.residual = residual ? true : nil
         options.steps = steps
         options.batch = batch
         options.patch = patch
