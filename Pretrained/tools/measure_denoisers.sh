@@ -10,15 +10,21 @@ mkdir -p "$out"
 swift build -c release --product latent --product LatentBenchmarks >/dev/null
 latent=.build/release/latent
 
-"$latent" eval denoise --model Pretrained/denoise-gray.safetensors --data "$data/dev/set12-gray" \
-    --sigma 15,25,50 --json --save-noisy "$out/noisy-gray" > "$out/gray.jsonl"
-"$latent" eval denoise --model Pretrained/denoise-color.safetensors --data "$data/dev/mcmaster18" \
-    --sigma 15,25,50 --json --save-noisy "$out/noisy-color" > "$out/color.jsonl"
-python3 Benchmarks/peers/bm3d_side_by_side.py --gray --clean "$data/dev/set12-gray" --noisy "$out/noisy-gray" \
-    --sigma 25 --json > "$out/bm3d-gray.jsonl"
+# Plain inference, then the self-ensemble (--ensemble) on the same seeded noise.
+for ensemble in "" --ensemble; do
+    "$latent" eval denoise --model Pretrained/denoise-gray.safetensors --data "$data/dev/set12-gray" \
+        --sigma 15,25,50 --json $ensemble --save-noisy "$out/noisy-gray" | grep '"mean_psnr"'
+    "$latent" eval denoise --model Pretrained/denoise-color.safetensors --data "$data/dev/mcmaster18" \
+        --sigma 15,25,50 --json $ensemble --save-noisy "$out/noisy-color" | grep '"mean_psnr"' >&3
+done > "$out/gray.jsonl" 3> "$out/color.jsonl"
+# (C)BM3D on the very same noisy files: BM3D at every σ of the published table, CBM3D at σ = 25.
+for sigma in 15 25 50; do
+    python3 Benchmarks/peers/bm3d_side_by_side.py --gray --clean "$data/dev/set12-gray" --noisy "$out/noisy-gray" \
+        --sigma $sigma --json | grep '"method"'
+done > "$out/bm3d-gray.jsonl"
 python3 Benchmarks/peers/bm3d_side_by_side.py --clean "$data/dev/mcmaster18" --noisy "$out/noisy-color" \
     --sigma 25 --json > "$out/cbm3d-color.jsonl"
-.build/release/LatentBenchmarks models --json | grep '^{' > "$out/speed.jsonl"
+.build/release/LatentBenchmarks models --only denoise-gray,denoise-color --json | grep '^{' > "$out/speed.jsonl"
 
 for model in gray color; do
     grep "\"denoise-$model\"" "$out/speed.jsonl" > "$out/speed-$model.json" || echo '{}' > "$out/speed-$model.json"

@@ -86,4 +86,31 @@ final class DenoiseTrainingTests: XCTestCase {
         let record = try ModelFile(path: sparse.output).trainingJSON ?? ""
         XCTAssertTrue(record.contains("sparsity"), record)
     }
+
+    /// The shipped recipe on a tiny scale: residual stages with He initialisation, clipping and
+    /// warm-up. The record keeps the options (so `--resume` and the card see them) and the file
+    /// reloads as a residual network that changes its input.
+    func testResidualRecipeIsRecordedAndReloadsAsResidual() throws {
+        var o = options("residual")
+        o.encoderConvs = [2, 2]
+        o.decoderConvs = [2]
+        o.residual = true
+        o.initialization = "he"
+        o.clipNorm = 1
+        o.warmupSteps = 4
+        try DenoiseTraining(options: o, command: "residual").run(resume: false)
+        let file = try ModelFile(path: o.output)
+        let architecture = try file.architecture(DenoiserArchitecture.self)
+        XCTAssertTrue(architecture.residual)
+        XCTAssertEqual(architecture.encoderConvs, [2, 2])
+        let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data((file.trainingJSON ?? "").utf8)) as? [String: Any])
+        let recorded = try JSONDecoder().decode(DenoiseTrainingOptions.self, from: Data(try XCTUnwrap(record["options"] as? String).utf8))
+        XCTAssertEqual(recorded, o)
+        let denoiser = try Denoiser(modelPath: o.output)
+        XCTAssertTrue(denoiser.network.encoders[0].residual && denoiser.network.decoders[0].residual)
+        let input = (0..<(16 * 8)).map { Float($0 % 7) / 7 }
+        let out = input.withUnsafeBufferPointer { denoiser.denoise(planes: $0, width: 16, height: 8) }
+        XCTAssertTrue(out.allSatisfy(\.isFinite))
+        XCTAssertNotEqual(out, input)
+    }
 }
