@@ -11,8 +11,7 @@ import LatentImage
 final class ShippedDenoiserTests: XCTestCase {
     /// Copies the named Assets photos into a fresh folder, so the evaluation sees only them.
     func assets(_ names: [String]) throws -> String {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("shipped-denoiser-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        let folder = try BatchFixtures.temporaryFolder("shipped-denoiser")
         addTeardownBlock { try? FileManager.default.removeItem(atPath: folder) }
         for name in names {
             try FileManager.default.copyItem(atPath: LatentBinary.packageRoot.appendingPathComponent("Assets/\(name)").path,

@@ -58,8 +58,9 @@ struct TrainDenoiseCommand: ParsableCommand {
             throw ValidationError("--decoder-convs needs one count per level of --widths but the coarsest (\(levels - 1))")
         }
         if residual {
-            let counts = try [encoderConvs, decoderConvs].compactMap { $0 }.flatMap { try parsedList($0, "convolution counts") }
-            guard encoderConvs != nil, decoderConvs != nil, counts.allSatisfy({ Int($0) % 2 == 0 }) else {
+            guard let encoderConvs, let decoderConvs,
+                  try (parsedList(encoderConvs, "--encoder-convs") + parsedList(decoderConvs, "--decoder-convs"))
+                      .allSatisfy({ Int($0) % 2 == 0 }) else {
                 throw ValidationError("--residual needs --encoder-convs and --decoder-convs with even counts (each block is a pair)")
             }
         }
