@@ -113,4 +113,22 @@ final class DenoiseTrainingTests: XCTestCase {
         XCTAssertTrue(out.allSatisfy(\.isFinite))
         XCTAssertNotEqual(out, input)
     }
+
+    func testEpochsSetTheStepsFromTheDataAndValidateOncePerEpoch() throws {
+        var o = options("epochs")
+        o.epochs = 2
+        o.steps = 999                   // replaced by the epochs
+        o.validateEvery = 0             // once per epoch
+        o.validation = folder + "/train"
+        try DenoiseTraining(options: o, command: "epochs").run(resume: false)
+        // Six 40×40 images hold 9,600 pixels; a step draws 2 × 32² = 2,048: an epoch is ⌈4.69⌉ = 5 steps.
+        let record = try XCTUnwrap(JSONSerialization.jsonObject(with: Data((try ModelFile(path: o.output).trainingJSON ?? "").utf8)) as? [String: Any])
+        XCTAssertEqual(record["steps"] as? String, "10")
+        let recorded = try JSONDecoder().decode(DenoiseTrainingOptions.self, from: Data(try XCTUnwrap(record["options"] as? String).utf8))
+        XCTAssertEqual(recorded.epochs, 2)
+        XCTAssertEqual(recorded.validateEvery, 5)
+        let history = try XCTUnwrap(SafeTensorsFile(path: o.checkpointPath).metadata["latent.validation_history"])
+        let steps = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(history.utf8)) as? [[String: Double]]).map { $0["step"] }
+        XCTAssertEqual(steps, [5, 10])
+    }
 }

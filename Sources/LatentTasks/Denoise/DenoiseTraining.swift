@@ -22,6 +22,9 @@ public struct DenoiseTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     /// before the option existed) or false: plain stacks.
     public var residual: Bool?
     public var steps: Int = 20_000
+    /// The run's length in epochs (`TrainingImages.stepsPerEpoch`) instead of `steps`, which
+    /// `run` then sets from the training data; nil: `steps` as given.
+    public var epochs: Int?
     public var batch: Int = 16
     public var patch: Int = 96
     public var learningRate: Float = 1e-3
@@ -39,6 +42,7 @@ public struct DenoiseTrainingOptions: Codable, Equatable, TrainingLoopOptions {
     public var sparsityWeight: Float = 0
     public var seed: UInt64 = 1
     public var checkpointEvery: Int = 500
+    /// Steps between validations; 0 with `epochs`: once per epoch.
     public var validateEvery: Int = 2000
     public var validationSigma: Float = 25
 
@@ -111,12 +115,20 @@ public final class DenoiseTraining {
     /// to be continued later with `resume` (the schedule still spans `options.steps`).
     @discardableResult
     public func run(resume: Bool, pauseAt: Int? = nil) throws -> DenoiseEvaluation? {
-        let o = options
-        let progress = TrainingProgress(totalSteps: o.steps)
+        var o = options
         let train = try TrainingImages(folder: o.data, channels: o.channels, minimumSide: o.patch)
+        let stepsPerEpoch = train.stepsPerEpoch(batch: o.batch, patch: o.patch)
+        if let epochs = o.epochs {
+            guard epochs > 0 else { throw TaskError.invalidOption("--epochs must be positive") }
+            o.steps = epochs * stepsPerEpoch
+            if o.validateEvery <= 0 { o.validateEvery = stepsPerEpoch }
+        }
+        guard o.validateEvery > 0 else { throw TaskError.invalidOption("--validate-every must be positive") }
+        let progress = TrainingProgress(totalSteps: o.steps)
         for s in train.skipped { progress.note("skipped \(s.path): \(s.reason)") }
         let validation = try o.validation.map { try TrainingImages(folder: $0, channels: o.channels) }
-        progress.note("training on \(train.count) images from \(o.data)" + (validation.map { ", validating on \($0.count)" } ?? ""))
+        progress.note("training on \(train.count) images from \(o.data)" + (validation.map { ", validating on \($0.count)" } ?? "")
+                      + String(format: "; an epoch is %d steps of %d × %d² patches", stepsPerEpoch, o.batch, o.patch))
 
         // The model: fine-tuned from an existing file, or new.
         let network: DenoiseUNet

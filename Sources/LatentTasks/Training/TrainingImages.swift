@@ -33,4 +33,13 @@ public struct TrainingImages {
     }
 
     public var count: Int { images.count }
+
+    /// Steps in one epoch of random-patch training: enough `batch` × `patch`² patches to cover
+    /// as many pixels as the images hold (patches are drawn at random, so an epoch is a
+    /// measure of data seen, not a pass in order). At least 1.
+    public func stepsPerEpoch(batch: Int, patch: Int) -> Int {
+        let pixels = images.reduce(0) { $0 + $1.width * $1.height }
+        let perStep = batch * patch * patch
+        return max(1, (pixels + perStep - 1) / perStep)
+    }
 }

@@ -24,7 +24,8 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "3×3 convolutions per decoder level, finest first (one fewer than --widths); default 1,1.") var decoderConvs: String?
     @Option(help: "Negative slope of the LeakyReLU after each convolution (0 = ReLU, which lets units die).") var negativeSlope: Float = 0.1
     @Flag(help: "Residual stages: the convolutions of each level go in pairs around an identity, h + conv(act(conv(h))), so counts must be even; trains deep levels that plain stacks do not.") var residual = false
-    @Option(help: "Training steps.") var steps: Int = 20_000
+    @Option(help: "Training steps (default: 20000 unless --epochs).") var steps: Int?
+    @Option(help: "Training length in epochs instead of --steps: an epoch draws as many patch pixels as the training images hold, and validation then comes once per epoch unless --validate-every is given.") var epochs: Int?
     @Option(help: "Patches per step.") var batch: Int = 16
     @Option(help: "Patch side in pixels.") var patch: Int = 96
     @Option(help: "Peak learning rate (cosine decay to 1e-5).") var lr: Float = 1e-3
@@ -36,7 +37,7 @@ struct TrainDenoiseCommand: ParsableCommand {
     @Option(help: "Sparse-autoencoder objective: target mean activation ρ of the bottleneck code (tanh of its ReLU features); without it, the plain denoising-AE objective.") var sparsity: Float?
     @Option(help: "Weight β of the sparsity penalty Σ KL(ρ‖ρ̂).") var sparsityWeight: Float = 1e-3
     @Option(help: "Steps between checkpoints.") var checkpointEvery: Int = 500
-    @Option(help: "Steps between validations.") var validateEvery: Int = 2000
+    @Option(help: "Steps between validations (default: 2000, or one epoch with --epochs).") var validateEvery: Int?
 
     func parsedList(_ text: String, _ name: String) throws -> [Float] {
         let values = text.split(separator: ",").compactMap { Float($0.trimmingCharacters(in: .whitespaces)) }
@@ -68,7 +69,10 @@ struct TrainDenoiseCommand: ParsableCommand {
         guard negativeSlope >= 0, negativeSlope < 1 else { throw ValidationError("--negative-slope must be in [0, 1)") }
         guard loss == "charbonnier" || loss == "l1" || loss == "mse" else { throw ValidationError("--loss must be charbonnier, l1 or mse") }
         if let sparsity, !(sparsity > 0 && sparsity < 1) { throw ValidationError("--sparsity must be in (0, 1)") }
-        guard steps > 0, batch > 0, patch >= 16 else { throw ValidationError("--steps and --batch must be positive, --patch at least 16") }
+        guard steps == nil || epochs == nil else { throw ValidationError("give --steps or --epochs, not both") }
+        guard (steps ?? 1) > 0, (epochs ?? 1) > 0, (validateEvery ?? 1) > 0, batch > 0, patch >= 16 else {
+            throw ValidationError("--steps, --epochs, --validate-every and --batch must be positive, --patch at least 16")
+        }
     }
 
     func run() throws {
@@ -82,7 +86,8 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.decoderConvs = try decoderConvs.map { try parsedList($0, "--decoder-convs").map { Int($0) } }
         options.negativeSlope = negativeSlope
         options.residual = residual ? true : nil
-        options.steps = steps
+        options.steps = steps ?? 20_000
+        options.epochs = epochs
         options.batch = batch
         options.patch = patch
         options.learningRate = lr
@@ -95,7 +100,8 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.sparsityWeight = sparsity == nil ? 0 : sparsityWeight
         options.seed = trainingRun.seed
         options.checkpointEvery = checkpointEvery
-        options.validateEvery = validateEvery
+        // 0 asks the training for one validation per epoch, once it knows the epoch's length.
+        options.validateEvery = validateEvery ?? (epochs == nil ? 2000 : 0)
         try DenoiseTraining(options: options, command: trainingRun.commandLine).run(resume: trainingRun.resume, pauseAt: trainingRun.pauseAt)
     }
 }
