@@ -33,6 +33,27 @@ def read_metadata(path):
     return header.get("__metadata__", {}), tensors, parameters
 
 
+# Training options that only shape a new network: a run `--from` a model keeps that model's
+# architecture and weights, so their recorded (default) values say nothing about it.
+ARCHITECTURE_OPTIONS = {"widths", "encoderConvs", "decoderConvs", "negativeSlope", "residual", "initialization",
+                        "width", "latentChannels", "activation", "features", "code", "mapping"}
+
+
+def this_machine():
+    """'a 2-core AMD EPYC (AVX-512)': cores, CPU model and vector width from /proc/cpuinfo. The
+    card is written on the machine that trained the model, and the wall time means little without it."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            text = f.read()
+    except OSError:
+        return "an unrecorded machine"
+    model = next((l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("model name")), "CPU")
+    cores = sum(1 for l in text.splitlines() if l.startswith("processor"))
+    flags = next((l.split(":", 1)[1].split() for l in text.splitlines() if l.startswith("flags")), [])
+    isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
+    return f"a {cores}-core {model} ({isa})"
+
+
 def json_lines(path):
     with open(path) as f:
         return [json.loads(line) for line in f if line.strip().startswith("{")]
@@ -49,6 +70,8 @@ def main():
     parser.add_argument("--speed", help="JSON object with speed measurements")
     parser.add_argument("--flops-per-pixel", type=float)
     parser.add_argument("--notes", default="", help="Markdown paragraph: what the model is for, choices made")
+    parser.add_argument("--machine", default=this_machine(),
+                        help="the training machine, for the wall time (default: this one, from /proc/cpuinfo)")
     args = parser.parse_args()
 
     metadata, tensors, parameters = read_metadata(args.model)
@@ -109,7 +132,7 @@ def main():
                   f"loss λ·255²·MSE + bpp with λ = {options.get('lambda', '?')}; learning rate {options.get('learningRate', '?')} "
                   f"(cosine to {options.get('minimumLearningRate', '?')}), densities × {options.get('densityLearningRateFactor', '?')}",
                   f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
-                  "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
+                  f"invocations, on {args.machine} shared with other jobs; threads as in the command",
                   "- data paths are where `../shared/datasets` was mounted on the training machine"]
     elif training:
         lines += ["Exact command (the last invocation of the run; resumed runs continue from their checkpoint):", "",
@@ -118,9 +141,11 @@ def main():
                   f"- seed: {training.get('seed', '?')}; steps: {training.get('steps', '?')}" + (
                       f"; ×{scale} on {'luma' if options.get('channels') == 1 else 'RGB'}, patches are high-resolution sides" if scale else ""),
                   "- options: " + ", ".join(f"{k} {json.dumps(v)}" for k, v in sorted(options.items())
-                                            if k not in ("data", "validation", "output", "from") and v is not None),
+                                            if k not in ("data", "validation", "output", "from") and v is not None
+                                            and not (options.get("from") and k in ARCHITECTURE_OPTIONS))
+                  + ("; the architecture is the `--from` model's (above)" if options.get("from") else ""),
                   f"- wall time: {float(training.get('wall_seconds', 0)) / 60:.1f} minutes, summed over the run's "
-                  "invocations, on a 2-core AMD EPYC (AVX2) shared with other jobs; threads as in the command",
+                  f"invocations, on {args.machine} shared with other jobs; threads as in the command",
                   "- data paths are where `../shared/datasets` was mounted on the training machine"]
     else:
         lines.append("No training record in the file.")

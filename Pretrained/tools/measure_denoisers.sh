@@ -7,7 +7,8 @@ cd "$(dirname "$0")/../.."
 data=${DATASETS:-../shared/datasets}
 out=${OUT:-/tmp/latent-measure}
 mkdir -p "$out"
-swift build -c release --product latent --product LatentBenchmarks >/dev/null
+# One product per call: given two --product options, swift build builds only the last.
+for product in latent LatentBenchmarks; do swift build -c release --product $product >/dev/null; done
 latent=.build/release/latent
 
 # Plain inference, then the self-ensemble (--ensemble) on the same seeded noise.
