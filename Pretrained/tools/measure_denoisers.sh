@@ -11,12 +11,14 @@ mkdir -p "$out"
 for product in latent LatentBenchmarks; do swift build -c release --product $product >/dev/null; done
 latent=.build/release/latent
 
-# Plain inference, then the self-ensemble (--ensemble) on the same seeded noise.
+# Plain inference, then the self-ensemble (--ensemble) on the same seeded noise; the plain pass
+# saves the noisy files the baselines read.
+save() { [[ -z "$ensemble" ]] && echo --save-noisy "$out/noisy-$1"; true; }
 for ensemble in "" --ensemble; do
     "$latent" eval denoise --model Pretrained/denoise-gray.safetensors --data "$data/dev/set12-gray" \
-        --sigma 15,25,50 --json $ensemble --save-noisy "$out/noisy-gray" | grep '"mean_psnr"'
+        --sigma 15,25,50 --json $ensemble $(save gray) | grep '"mean_psnr"'
     "$latent" eval denoise --model Pretrained/denoise-color.safetensors --data "$data/dev/mcmaster18" \
-        --sigma 15,25,50 --json $ensemble --save-noisy "$out/noisy-color" | grep '"mean_psnr"' >&3
+        --sigma 15,25,50 --json $ensemble $(save color) | grep '"mean_psnr"' >&3
 done > "$out/gray.jsonl" 3> "$out/color.jsonl"
 # (C)BM3D on the very same noisy files: BM3D at every σ of the published table, CBM3D at σ = 25.
 # The noise is seeded, so the noisy files and the baselines' results do not change between runs

@@ -79,8 +79,12 @@ public final class DenoiseTraining {
         guard [nil, "pytorch", "he"].contains(options.initialization) else {
             throw TaskError.invalidOption("--init must be pytorch or he")
         }
-        guard options.patch > 0, options.batch > 0, options.steps > 0 else {
-            throw TaskError.invalidOption("--patch, --batch and --steps must be positive")
+        guard options.patch > 0, options.batch > 0, options.steps > 0, (options.epochs ?? 1) > 0 else {
+            throw TaskError.invalidOption("--patch, --batch, --steps and --epochs must be positive")
+        }
+        // 0 means "once per epoch", which only a length in epochs defines.
+        guard options.validateEvery > 0 || (options.epochs != nil && options.validateEvery == 0) else {
+            throw TaskError.invalidOption("--validate-every must be positive")
         }
         self.options = options
         self.command = command
@@ -119,11 +123,9 @@ public final class DenoiseTraining {
         let train = try TrainingImages(folder: o.data, channels: o.channels, minimumSide: o.patch)
         let stepsPerEpoch = train.stepsPerEpoch(batch: o.batch, patch: o.patch)
         if let epochs = o.epochs {
-            guard epochs > 0 else { throw TaskError.invalidOption("--epochs must be positive") }
             o.steps = epochs * stepsPerEpoch
-            if o.validateEvery <= 0 { o.validateEvery = stepsPerEpoch }
+            if o.validateEvery == 0 { o.validateEvery = stepsPerEpoch }
         }
-        guard o.validateEvery > 0 else { throw TaskError.invalidOption("--validate-every must be positive") }
         let progress = TrainingProgress(totalSteps: o.steps)
         for s in train.skipped { progress.note("skipped \(s.path): \(s.reason)") }
         let validation = try o.validation.map { try TrainingImages(folder: $0, channels: o.channels) }

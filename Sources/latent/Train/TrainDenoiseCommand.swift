@@ -86,7 +86,7 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.decoderConvs = try decoderConvs.map { try parsedList($0, "--decoder-convs").map { Int($0) } }
         options.negativeSlope = negativeSlope
         options.residual = residual ? true : nil
-        options.steps = steps ?? 20_000
+        if let steps { options.steps = steps }
         options.epochs = epochs
         options.batch = batch
         options.patch = patch
@@ -101,7 +101,7 @@ struct TrainDenoiseCommand: ParsableCommand {
         options.seed = trainingRun.seed
         options.checkpointEvery = checkpointEvery
         // 0 asks the training for one validation per epoch, once it knows the epoch's length.
-        options.validateEvery = validateEvery ?? (epochs == nil ? 2000 : 0)
+        options.validateEvery = validateEvery ?? (epochs == nil ? options.validateEvery : 0)
         try DenoiseTraining(options: options, command: trainingRun.commandLine).run(resume: trainingRun.resume, pauseAt: trainingRun.pauseAt)
     }
 }
