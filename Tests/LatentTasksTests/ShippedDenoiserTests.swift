@@ -30,7 +30,7 @@ final class ShippedDenoiserTests: XCTestCase {
     func testGrayDenoiserOnCamera() throws {
         let result = try measure("denoise-gray", channels: 1, photos: ["camera.png"])
         XCTAssertEqual(result.meanNoisyPSNR, 20.59, accuracy: 0.05, "σ = 25 noise, seeded")
-        XCTAssertGreaterThan(result.meanPSNR, 29.64, "v3 measured 29.74 dB; v2 29.44, v1 28.47")
+        XCTAssertGreaterThan(result.meanPSNR, 29.72, "v3 (five stages) measured 29.83 dB; three stages 29.74, v2 29.44, v1 28.47")
     }
 
     func testColorDenoiserOnThreePhotos() throws {
