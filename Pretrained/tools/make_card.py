@@ -44,12 +44,12 @@ def this_machine():
     card is written on the machine that trained the model, and the wall time means little without it."""
     try:
         with open("/proc/cpuinfo") as f:
-            text = f.read()
+            lines = f.read().splitlines()
     except OSError:
         return "an unrecorded machine"
-    model = next((l.split(":", 1)[1].strip() for l in text.splitlines() if l.startswith("model name")), "CPU")
-    cores = sum(1 for l in text.splitlines() if l.startswith("processor"))
-    flags = next((l.split(":", 1)[1].split() for l in text.splitlines() if l.startswith("flags")), [])
+    model = next((l.split(":", 1)[1].strip() for l in lines if l.startswith("model name")), "CPU")
+    cores = sum(1 for l in lines if l.startswith("processor"))
+    flags = next((l.split(":", 1)[1].split() for l in lines if l.startswith("flags")), [])
     isa = "AVX-512" if "avx512f" in flags else "AVX2" if "avx2" in flags else "no AVX2"
     return f"a {cores}-core {model} ({isa})"
 
